@@ -1,0 +1,82 @@
+// Lint, with the architecture's layer rules enforced by tooling:
+//  - src/ never imports electron or renderer/;
+//  - renderer/ imports only *types* from src/contract, and nothing else from src/ or Node;
+//  - electron/ imports src/ only through its public entry (src/index.ts) and src/contract;
+//  - only electron/window.ts may construct a BrowserWindow (one secure window factory).
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+
+const nodeBuiltins = ['fs', 'path', 'child_process', 'os', 'net', 'http', 'https', 'crypto', 'worker_threads', 'stream', 'url', 'util', 'zlib'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e-artifacts/**', 'release/**', 'bench/results/**', '**/*.d.ts'] },
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'src/ is the plain-Node core: it never imports electron.' }],
+        patterns: [
+          { group: ['**/renderer/**', '**/renderer'], message: 'src/ never imports from renderer/.' },
+          { group: ['**/electron/**'], message: 'src/ never imports from electron/.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?!zod$|\\./).*', message: 'src/contract/ imports only the schema library (zod) and its own files.' }],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [
+          { name: 'electron', message: 'The renderer talks to the app only through renderer/lib/api.ts.' },
+          ...nodeBuiltins.flatMap((m) => [{ name: m, message: 'The renderer runs in a browser: no Node modules.' }, { name: `node:${m}`, message: 'The renderer runs in a browser: no Node modules.' }]),
+        ],
+        patterns: [
+          { group: ['**/src/contract/**', '**/src/contract'], allowTypeImports: true, message: 'The renderer imports only types from src/contract.' },
+          { regex: '(^|/)src/(?!contract(/|$))', message: 'The renderer never imports the core: only types from src/contract.' },
+          { group: ['**/electron/**'], message: 'The renderer never imports electron/.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^\\.\\./src/(?!index\\.js$|contract/)', message: 'electron/ imports src/ only through its public entry, src/index.js.' },
+          { group: ['**/renderer/**'], message: 'electron/ never imports renderer code; it loads the built UI.' },
+        ],
+      }],
+      'no-restricted-syntax': ['error', {
+        selector: "NewExpression[callee.name='BrowserWindow']",
+        message: 'Create windows only through createSecureWindow() in electron/window.ts.',
+      }],
+    },
+  },
+  {
+    files: ['electron/window.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

@@ -1,0 +1,106 @@
+// gan-studio: every subcommand is a thin client of the same handlers the UI calls.
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { COMMANDS } from './commands/index.js';
+import { EXIT, UsageError, type CliIo, type Command } from './command.js';
+import { AppError } from '../contract/errors.js';
+
+const GLOBAL_OPTIONS = {
+  workspace: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: gan-studio <command> [options]',
+    '',
+    'Train GANs on your own images: generation, super-resolution and CycleGAN style transfer.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Global options:',
+    '  --workspace DIR  where datasets, runs and outputs live (default: $GAN_STUDIO_HOME or ~/.gan-studio)',
+    '  --json           machine-readable output (one JSON object per line)',
+    '  -h, --help       help for gan-studio or a command',
+    '  --version        print the version',
+    '',
+    'Run `gan-studio <command> --help` for a command\'s options.',
+  ].join('\n');
+}
+
+function commandHelp(cmd: Command): string {
+  const opts = Object.entries(cmd.options).map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`);
+  return [`Usage: ${cmd.usage}`, '', cmd.summary, ...(opts.length ? ['', 'Options:', ...opts] : [])].join('\n');
+}
+
+const defaultIo: CliIo = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+  tty: Boolean(process.stdout.isTTY),
+};
+
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(version());
+    return EXIT.ok;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.err(`gan-studio: unknown command "${name}"`);
+    io.err(usage());
+    return EXIT.usage;
+  }
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new AppError('CANCELLED', 'interrupted by the user'));
+  process.once('SIGINT', onSigint);
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...cmd.options }, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      io.out(commandHelp(cmd));
+      return EXIT.ok;
+    }
+    if (positionals.length < (cmd.minPositionals ?? 0)) throw new UsageError(`missing argument: ${cmd.usage}`);
+    return await cmd.run({
+      values: values as Record<string, string | boolean | undefined>,
+      positionals,
+      workspace: typeof values.workspace === 'string' ? values.workspace : undefined,
+      json: values.json === true,
+      io,
+      signal: controller.signal,
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`gan-studio ${cmd.name}: ${error.message}`);
+      io.err(`Usage: ${cmd.usage}`);
+      return EXIT.usage;
+    }
+    if (error instanceof AppError) {
+      if (argv.includes('--json')) io.out(JSON.stringify({ event: 'failed', code: error.code, message: error.message }));
+      io.err(`gan-studio ${cmd.name}: ${error.code}: ${error.message}`);
+      return error.code === 'CANCELLED' ? EXIT.interrupted : EXIT.failed;
+    }
+    io.err(`gan-studio ${cmd.name}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    return EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { Id, Task, UserPath, method } from './common.js';
+
+export const OUTPUT_FORMATS = ['png', 'jpg', 'webp'] as const;
+
+export const BatchSpec = z.object({
+  task: Task,
+  /** a run id (trained model) or a pretrained model id such as 'esrgan-slim' */
+  model: z.string().min(1).max(200),
+  inputs: z.array(UserPath).min(1).max(10_000),
+  /** output folder; omitted in browser mode: outputs go to <workspace>/exports/<job>/ */
+  out: UserPath.optional(),
+  scale: z.union([z.literal(2), z.literal(3), z.literal(4)]).optional(),
+  direction: z.enum(['a2b', 'b2a']).optional(),
+  format: z.enum(OUTPUT_FORMATS).default('png'),
+  quality: z.number().int().min(1).max(100).default(90),
+  tile: z.number().int().min(16).max(4096).optional(),
+  count: z.number().int().min(1).max(100_000).optional(),
+  seed: z.number().int().min(0).optional(),
+  failFast: z.boolean().default(false),
+}).strict();
+export type BatchSpec = z.infer<typeof BatchSpec>;
+export type BatchSpecInput = z.input<typeof BatchSpec>;
+
+export interface BatchItemReport {
+  input: string;
+  output: string | null;
+  status: 'ok' | 'skipped' | 'failed';
+  code?: string;
+  message?: string;
+}
+
+export interface BatchReport {
+  jobId: string;
+  outDir: string;
+  total: number;
+  ok: number;
+  skipped: number;
+  failed: number;
+  items: BatchItemReport[];
+}
+
+export const batchMethods = {
+  'batch:start': method<{ jobId: string }>()(z.object({ spec: BatchSpec }).strict()),
+  'batch:report': method<BatchReport>()(z.object({ jobId: Id }).strict()),
+  /** browser mode: a zip of the job's export folder, as a workspace-relative path to download */
+  'batch:exportZip': method<{ path: string }>()(z.object({ jobId: Id }).strict()),
+};

@@ -1,0 +1,14 @@
+export * from './errors.js';
+export * from './events.js';
+export * from './common.js';
+export * from './system.js';
+export * from './datasets.js';
+export * from './runs.js';
+export * from './jobs.js';
+export * from './batch.js';
+export * from './gallery.js';
+export * from './models.js';
+export * from './api.js';
+
+/** What a subscription to the one event channel returns. */
+export type Unsubscribe = () => void;

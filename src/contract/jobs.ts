@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { Empty, Id, method } from './common.js';
+import type { JobKind, JobState, Progress } from './events.js';
+import type { ErrorCode } from './errors.js';
+
+export interface JobSummary {
+  id: string;
+  kind: JobKind;
+  title: string;
+  state: JobState;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  progress: Progress | null;
+  /** the run a training job belongs to */
+  runId: string | null;
+  /** a batch's failed items so far */
+  errors: number;
+  error: { code: ErrorCode; message: string } | null;
+  /** queue position for queued jobs (0 = next) */
+  position: number | null;
+  result: Record<string, unknown> | null;
+}
+
+const JobRef = z.object({ id: Id }).strict();
+
+export const jobsMethods = {
+  'jobs:list': method<JobSummary[]>()(Empty),
+  'jobs:get': method<JobSummary>()(JobRef),
+  'jobs:pause': method<{ ok: true }>()(JobRef),
+  'jobs:resume': method<{ ok: true }>()(JobRef),
+  'jobs:cancel': method<{ ok: true }>()(JobRef),
+  'jobs:reorder': method<{ ok: true }>()(z.object({ id: Id, position: z.number().int().min(0) }).strict()),
+};

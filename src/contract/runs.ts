@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { Empty, Id, Task, method } from './common.js';
+import { BackendPref } from './system.js';
+
+export const GEN_MODELS = ['vanilla', 'dcgan'] as const;
+export const LOSSES = ['bce', 'lsgan', 'hinge'] as const;
+export const PRESETS = ['tiny', 'small', 'default'] as const;
+
+/**
+ * Everything that defines a training run. Frozen when the run starts and hashed into
+ * checkpoints, so a resume with a different spec is refused.
+ */
+export const TrainSpec = z.object({
+  task: Task,
+  /** model id from the registry: vanilla | dcgan | esrgan | cyclegan */
+  model: z.string().min(1).max(64),
+  preset: z.enum(PRESETS).default('default'),
+  /** dataset id (generate, superres) */
+  datasetId: Id.optional(),
+  /** dataset ids for the two CycleGAN domains */
+  datasetA: Id.optional(),
+  datasetB: Id.optional(),
+  size: z.number().int().min(8).max(512).optional(),
+  channels: z.union([z.literal(1), z.literal(3)]).optional(),
+  scale: z.union([z.literal(2), z.literal(3), z.literal(4)]).optional(),
+  steps: z.number().int().min(1).max(10_000_000).optional(),
+  batch: z.number().int().min(1).max(1024).optional(),
+  loss: z.enum(LOSSES).optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  lr: z.number().positive().max(1).optional(),
+  diffAugment: z.boolean().optional(),
+  ema: z.boolean().optional(),
+  sampleEvery: z.number().int().min(1).optional(),
+  checkpointEvery: z.number().int().min(1).optional(),
+  keepCheckpoints: z.number().int().min(1).max(1000).optional(),
+  backend: BackendPref.default('auto'),
+}).strict();
+export type TrainSpec = z.infer<typeof TrainSpec>;
+export type TrainSpecInput = z.input<typeof TrainSpec>;
+
+export const RUN_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  notes: string;
+  task: Task;
+  model: string;
+  state: RunState;
+  createdAt: number;
+  updatedAt: number;
+  step: number;
+  totalSteps: number;
+  spec: TrainSpec;
+  /** last known values, e.g. { 'loss/G': 1.2 } */
+  lastMetrics: Record<string, number>;
+  backend: string | null;
+  jobId: string | null;
+  bytes: number;
+  trashed: boolean;
+}
+
+export interface MetricPoint {
+  step: number;
+  time: number;
+  values: Record<string, number>;
+}
+
+export interface SampleInfo {
+  step: number;
+  /** workspace-relative PNG path */
+  path: string;
+  createdAt: number;
+}
+
+export interface CheckpointInfo {
+  name: string;
+  step: number;
+  createdAt: number;
+  bytes: number;
+  best: boolean;
+  latest: boolean;
+  score?: number;
+}
+
+const RunRef = z.object({ id: Id }).strict();
+
+export const runsMethods = {
+  'runs:list': method<RunSummary[]>()(z.object({ includeTrashed: z.boolean().default(false) }).strict().default({ includeTrashed: false })),
+  'runs:get': method<RunSummary>()(RunRef),
+  'runs:start': method<{ runId: string; jobId: string }>()(
+    z.object({ spec: TrainSpec, name: z.string().max(120).optional() }).strict(),
+  ),
+  'runs:pause': method<{ ok: true }>()(RunRef),
+  'runs:resume': method<{ jobId: string }>()(RunRef),
+  'runs:stop': method<{ ok: true }>()(RunRef),
+  'runs:metrics': method<MetricPoint[]>()(z.object({ id: Id, sinceStep: z.number().int().min(0).default(0) }).strict()),
+  'runs:samples': method<SampleInfo[]>()(RunRef),
+  'runs:checkpoints': method<CheckpointInfo[]>()(RunRef),
+  'runs:log': method<string>()(RunRef),
+  'runs:update': method<RunSummary>()(
+    z.object({ id: Id, name: z.string().min(1).max(120).optional(), notes: z.string().max(10_000).optional() }).strict(),
+  ),
+  'runs:trash': method<{ ok: true }>()(RunRef),
+  'runs:restore': method<{ ok: true }>()(RunRef),
+  'runs:diagnostics': method<string>()(RunRef),
+  'runs:emptyTrash': method<{ freedBytes: number }>()(Empty),
+};
