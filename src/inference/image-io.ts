@@ -1,0 +1,100 @@
+// Pictures in and out of tensors, through sharp. Every image the app reads or writes goes
+// through here so EXIF orientation, gray/alpha handling and output formats are decided once.
+import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export type OutputFormat = 'png' | 'jpg' | 'webp';
+
+export interface RawImage {
+  /** interleaved 8-bit pixels, row-major */
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+}
+
+/** Decodes any supported image with EXIF orientation applied, keeping its channel count. */
+export async function decodeImage(input: string | Buffer, options: { limitInputPixels?: number } = {}): Promise<RawImage> {
+  const { data, info } = await sharp(input, { failOn: 'error', limitInputPixels: options.limitInputPixels ?? 40_000_000 })
+    .rotate()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
+}
+
+/** uint8 HWC → float32 tensor [H, W, C] in [lo, hi] (default [-1, 1], the training range). */
+export function rawToTensor(img: RawImage, range: [number, number] = [-1, 1]): tf.Tensor3D {
+  const [lo, hi] = range;
+  return tf.tidy(() =>
+    tf.tensor3d(img.data, [img.height, img.width, img.channels], 'int32').toFloat().mul((hi - lo) / 255).add(lo),
+  );
+}
+
+/** float tensor [H, W, C] in [lo, hi] → uint8 HWC (clamped, rounded). */
+export async function tensorToRaw(t: tf.Tensor3D, range: [number, number] = [-1, 1]): Promise<RawImage> {
+  const [lo, hi] = range;
+  const [height, width, channels] = t.shape;
+  const bytes = tf.tidy(() => t.sub(lo).mul(255 / (hi - lo)).round().clipByValue(0, 255).toInt());
+  const data = Uint8Array.from(await bytes.data());
+  bytes.dispose();
+  return { data, width, height, channels: channels as RawImage['channels'] };
+}
+
+/** Encodes raw pixels to a buffer in the chosen format. */
+export async function encodeImage(img: RawImage, format: OutputFormat = 'png', quality = 90): Promise<Buffer> {
+  const pipeline = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), {
+    raw: { width: img.width, height: img.height, channels: img.channels },
+  });
+  if (format === 'jpg') return pipeline.jpeg({ quality, mozjpeg: false }).toBuffer();
+  if (format === 'webp') return pipeline.webp({ quality }).toBuffer();
+  return pipeline.png({ compressionLevel: 6 }).toBuffer();
+}
+
+/**
+ * Writes a file atomically (temp name, then rename) so a cancelled or crashed job never leaves
+ * a partial output under the final name.
+ */
+export async function writeFileAtomic(path: string, data: Buffer): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.partial-${process.pid}-${Date.now()}`;
+  const { writeFile } = await import('node:fs/promises');
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+export async function writeTensorImage(path: string, t: tf.Tensor3D, options: { range?: [number, number]; format?: OutputFormat; quality?: number } = {}): Promise<void> {
+  const raw = await tensorToRaw(t, options.range ?? [-1, 1]);
+  await writeFileAtomic(path, await encodeImage(raw, options.format ?? 'png', options.quality ?? 90));
+}
+
+/**
+ * Lays out a batch [N, H, W, C] as one grid image [rows·H + pads, cols·W + pads, C] with a
+ * `pad`-pixel border of `padValue`, row by row.
+ */
+export function makeGrid(batch: tf.Tensor4D, cols?: number, pad = 2, padValue = 1): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [n, h, w, c] = batch.shape;
+    const columns = cols ?? Math.ceil(Math.sqrt(n));
+    const rows = Math.ceil(n / columns);
+    const filler = rows * columns - n;
+    let all = batch as tf.Tensor4D;
+    if (filler > 0) all = tf.concat([all, tf.fill([filler, h, w, c], padValue) as tf.Tensor4D]);
+    const padded = tf.pad(all, [[0, 0], [pad, 0], [pad, 0], [0, 0]], padValue) as tf.Tensor4D;
+    const ph = h + pad;
+    const pw = w + pad;
+    const grid = padded
+      .reshape([rows, columns, ph, pw, c])
+      .transpose([0, 2, 1, 3, 4])
+      .reshape([rows * ph, columns * pw, c]);
+    return tf.pad(grid, [[0, pad], [0, pad], [0, 0]], padValue) as tf.Tensor3D;
+  });
+}
+
+export { rm as removeFile };
