@@ -1,0 +1,104 @@
+// Queries on jobs and batch items. The job layer (src/jobs/) owns the state machine; this file
+// only persists it, so a restart can list what was running (and mark it interrupted).
+import type { JobSummary } from '../contract/jobs.js';
+import type { JobKind, JobState, Progress } from '../contract/events.js';
+import type { BatchItemReport } from '../contract/batch.js';
+import type { ErrorCode } from '../contract/errors.js';
+import { fromJson, toJson, one, type Catalog } from './catalog.js';
+
+interface JobRow {
+  id: string;
+  kind: JobKind;
+  title: string;
+  state: JobState;
+  payload: string;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  progress: string | null;
+  run_id: string | null;
+  errors: number;
+  error: string | null;
+  position: number | null;
+  result: string | null;
+}
+
+export interface JobRecord extends JobSummary {
+  payload: Record<string, unknown>;
+}
+
+function toJob(r: JobRow): JobRecord {
+  return {
+    id: r.id, kind: r.kind, title: r.title, state: r.state, createdAt: r.created_at, startedAt: r.started_at, endedAt: r.ended_at,
+    progress: fromJson<Progress | null>(r.progress, null), runId: r.run_id, errors: r.errors,
+    error: fromJson<{ code: ErrorCode; message: string } | null>(r.error, null), position: r.position,
+    result: fromJson<Record<string, unknown> | null>(r.result, null), payload: fromJson<Record<string, unknown>>(r.payload, {}),
+  };
+}
+
+export function insertJob(cat: Catalog, j: { id: string; kind: JobKind; title: string; payload: Record<string, unknown>; runId?: string | null; position?: number | null; state?: JobState }): JobRecord {
+  cat.db.prepare(`INSERT INTO jobs (id, kind, title, state, payload, created_at, run_id, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(j.id, j.kind, j.title, j.state ?? 'queued', toJson(j.payload) ?? '{}', Date.now(), j.runId ?? null, j.position ?? null);
+  return getJob(cat, j.id)!;
+}
+
+export function getJob(cat: Catalog, id: string): JobRecord | null {
+  const row = one<JobRow>(cat.db, `SELECT * FROM jobs WHERE id = ?`, id);
+  return row ? toJob(row) : null;
+}
+
+/** Every job, newest first; or only those in the given states. */
+export function listJobs(cat: Catalog, states?: readonly JobState[]): JobRecord[] {
+  const rows = (states && states.length
+    ? cat.db.prepare(`SELECT * FROM jobs WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY created_at DESC, id`).all(...states)
+    : cat.db.prepare(`SELECT * FROM jobs ORDER BY created_at DESC, id`).all()) as JobRow[];
+  return rows.map(toJob);
+}
+
+export interface JobPatch {
+  state?: JobState;
+  startedAt?: number | null;
+  endedAt?: number | null;
+  progress?: Progress | null;
+  errors?: number;
+  error?: { code: ErrorCode; message: string } | null;
+  position?: number | null;
+  result?: Record<string, unknown> | null;
+  title?: string;
+}
+
+const JOB_COLUMNS: Record<keyof JobPatch, string> = {
+  state: 'state', startedAt: 'started_at', endedAt: 'ended_at', progress: 'progress', errors: 'errors', error: 'error',
+  position: 'position', result: 'result', title: 'title',
+};
+const JSON_FIELDS = new Set<keyof JobPatch>(['progress', 'error', 'result']);
+
+export function updateJob(cat: Catalog, id: string, patch: JobPatch): boolean {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  for (const [key, value] of Object.entries(patch) as Array<[keyof JobPatch, unknown]>) {
+    if (value === undefined) continue;
+    sets.push(`${JOB_COLUMNS[key]} = ?`);
+    values.push(JSON_FIELDS.has(key) ? toJson(value) : value);
+  }
+  if (!sets.length) return getJob(cat, id) !== null;
+  return cat.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id).changes > 0;
+}
+
+export function deleteJob(cat: Catalog, id: string): boolean {
+  return cat.db.prepare(`DELETE FROM jobs WHERE id = ?`).run(id).changes > 0;
+}
+
+export function insertBatchItems(cat: Catalog, jobId: string, firstSeq: number, items: BatchItemReport[]): void {
+  const stmt = cat.db.prepare(`INSERT OR REPLACE INTO batch_items (job_id, seq, input, output, status, code, message) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  cat.transaction(() => {
+    items.forEach((it, i) => stmt.run(jobId, firstSeq + i, it.input, it.output, it.status, it.code ?? null, it.message ?? null));
+  });
+}
+
+export function batchItems(cat: Catalog, jobId: string): BatchItemReport[] {
+  const rows = cat.db.prepare(`SELECT * FROM batch_items WHERE job_id = ? ORDER BY seq`).all(jobId) as Array<{
+    input: string; output: string | null; status: BatchItemReport['status']; code: string | null; message: string | null;
+  }>;
+  return rows.map((r) => ({ input: r.input, output: r.output, status: r.status, ...(r.code ? { code: r.code } : {}), ...(r.message ? { message: r.message } : {}) }));
+}
