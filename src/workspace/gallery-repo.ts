@@ -57,11 +57,14 @@ export function listGallery(cat: Catalog, q: GalleryQuery = {}): Paged<GalleryIt
   const where: string[] = [];
   const args: unknown[] = [];
   if (!q.includeDeleted) where.push('deleted = 0');
-  if (q.runId !== undefined) (where.push('run_id = ?'), args.push(q.runId));
-  if (q.task !== undefined) (where.push('task = ?'), args.push(q.task));
-  if (q.kind !== undefined) (where.push('kind = ?'), args.push(q.kind));
-  if (q.since !== undefined) (where.push('created_at >= ?'), args.push(q.since));
-  if (q.until !== undefined) (where.push('created_at < ?'), args.push(q.until));
+  const filters: Array<[string, unknown]> = [
+    ['run_id = ?', q.runId], ['task = ?', q.task], ['kind = ?', q.kind], ['created_at >= ?', q.since], ['created_at < ?', q.until],
+  ];
+  for (const [sql, value] of filters) {
+    if (value === undefined) continue;
+    where.push(sql);
+    args.push(value);
+  }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = Number(scalar(cat.db, `SELECT count(*) FROM gallery ${clause}`, ...args));
   const rows = cat.db.prepare(`SELECT * FROM gallery ${clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
