@@ -1,0 +1,31 @@
+// Seeded weight initializers. tfjs's defaults draw from Math.random, so two processes would
+// start from different weights; seeding every layer from (run seed, layer index) makes a fresh
+// run reproducible and lets the resume test compare against an uninterrupted run.
+import * as tf from '@tensorflow/tfjs';
+import type { StepRandom } from '../types.js';
+
+export type Initializer = ReturnType<typeof tf.initializers.randomNormal>;
+
+export interface InitSeeds {
+  /** a new seed for each layer, in construction order */
+  next(): number;
+}
+
+export function initSeeds(random: StepRandom, network: string): InitSeeds {
+  let index = 0;
+  return { next: () => random.stepSeed(`init/${network}`, index++) };
+}
+
+/** N(0, 0.02): the DCGAN paper's init for conv and dense kernels. */
+export function dcganInit(seeds: InitSeeds): Initializer {
+  return tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: seeds.next() });
+}
+
+/** BN gamma ~ N(1, 0.02), as in the PyTorch DCGAN reference. */
+export function dcganGammaInit(seeds: InitSeeds): Initializer {
+  return tf.initializers.randomNormal({ mean: 1, stddev: 0.02, seed: seeds.next() });
+}
+
+export function glorotInit(seeds: InitSeeds): Initializer {
+  return tf.initializers.glorotUniform({ seed: seeds.next() });
+}

@@ -1,0 +1,8 @@
+// Every model family registers itself here, one import line each (families other engineers add
+// go below: esrgan, cyclegan). Import this module once before calling getFamily().
+import { registerFamily } from './registry.js';
+import { vanillaFamily } from './vanilla/index.js';
+
+registerFamily(vanillaFamily);
+
+export { getFamily, listFamilies, registerFamily } from './registry.js';

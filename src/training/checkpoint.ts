@@ -1,0 +1,197 @@
+// Checkpoints on disk (CONVENTIONS.md #8): runs/<id>/checkpoints/step-000500/{state.json,
+// weights.bin}, written into a temp folder, fsynced, renamed into place, then the `latest`
+// pointer moves. Startup recovery deletes leftovers and falls back past a corrupt newest one.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../contract/errors.js';
+import type { CheckpointInfo } from '../contract/runs.js';
+import type { GanModel } from '../models/types.js';
+import { CHECKPOINT_FORMAT, serializeModel, type CheckpointState } from './checkpoint-format.js';
+import { fsyncDir, writeFailure, writeFileDurable, writeFileSynced } from './fs-sync.js';
+
+export const CHECKPOINTS_DIR = 'checkpoints';
+const STEP_DIR = /^step-(\d+)$/;
+const LEFTOVER = /^\.(tmp|old)-/;
+
+export interface LoadedCheckpoint {
+  name: string;
+  dir: string;
+  state: CheckpointState;
+  buffer: Buffer;
+}
+
+export function checkpointName(step: number): string {
+  return `step-${String(step).padStart(6, '0')}`;
+}
+
+export function checkpointsDir(runDir: string): string {
+  return join(runDir, CHECKPOINTS_DIR);
+}
+
+async function readPointer(runDir: string, name: 'latest' | 'best'): Promise<string | null> {
+  try {
+    const value = (await readFile(join(checkpointsDir(runDir), name), 'utf8')).trim();
+    return STEP_DIR.test(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** step-* folders, newest first */
+async function stepDirs(runDir: string): Promise<Array<{ name: string; step: number }>> {
+  let names: string[];
+  try {
+    names = await readdir(checkpointsDir(runDir));
+  } catch {
+    return [];
+  }
+  return names
+    .map((name) => ({ name, match: STEP_DIR.exec(name) }))
+    .filter((e) => e.match)
+    .map((e) => ({ name: e.name, step: Number(e.match![1]) }))
+    .sort((a, b) => b.step - a.step);
+}
+
+export interface SaveOptions {
+  step: number;
+  configHash: string;
+  cursor: Record<string, unknown>;
+  score?: number | null;
+  /** keep this many newest checkpoints, plus the best one */
+  keep: number;
+}
+
+/** Saves atomically and prunes; failures become DISK_FULL / CHECKPOINT_WRITE_FAILED. */
+export async function saveCheckpoint(runDir: string, model: GanModel, options: SaveOptions): Promise<string> {
+  const dir = checkpointsDir(runDir);
+  const name = checkpointName(options.step);
+  const { tensors, buffer } = await serializeModel(model);
+  const state: CheckpointState = {
+    format: CHECKPOINT_FORMAT,
+    family: model.family,
+    step: options.step,
+    configHash: options.configHash,
+    spec: model.spec,
+    cursor: options.cursor,
+    createdAt: Date.now(),
+    score: options.score ?? null,
+    ...tensors,
+    weightsBytes: buffer.byteLength,
+    weightsSha256: createHash('sha256').update(buffer).digest('hex'),
+  };
+  const tmp = join(dir, `.tmp-${name}-${process.pid}-${Date.now()}`);
+  try {
+    await mkdir(tmp, { recursive: true });
+    await writeFileSynced(join(tmp, 'weights.bin'), buffer);
+    await writeFileSynced(join(tmp, 'state.json'), JSON.stringify(state));
+    await fsyncDir(tmp);
+    const final = join(dir, name);
+    // a folder of that name exists only when resuming past a corrupt checkpoint: move it aside
+    // (recovery deletes .old-*) so the rename below cannot fail on a non-empty target
+    await rename(final, join(dir, `.old-${name}-${process.pid}-${Date.now()}`)).catch(() => {});
+    await rename(tmp, final);
+    await fsyncDir(dir);
+    await writeFileDurable(join(dir, 'latest'), name + '\n');
+    const best = await bestCheckpoint(runDir);
+    if (state.score !== null && (best === null || best.score === null || state.score <= best.score)) {
+      await writeFileDurable(join(dir, 'best'), name + '\n');
+    }
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true }).catch(() => {});
+    throw writeFailure(error, `checkpoint ${name} in ${dir}`);
+  }
+  await pruneCheckpoints(runDir, options.keep);
+  return name;
+}
+
+async function bestCheckpoint(runDir: string): Promise<{ name: string; score: number | null } | null> {
+  const name = await readPointer(runDir, 'best');
+  if (!name) return null;
+  try {
+    const state = JSON.parse(await readFile(join(checkpointsDir(runDir), name, 'state.json'), 'utf8')) as CheckpointState;
+    return { name, score: state.score };
+  } catch {
+    return null;
+  }
+}
+
+async function pruneCheckpoints(runDir: string, keep: number): Promise<void> {
+  const best = await readPointer(runDir, 'best');
+  const all = await stepDirs(runDir);
+  for (const { name } of all.slice(Math.max(1, keep))) {
+    if (name !== best) await rm(join(checkpointsDir(runDir), name), { recursive: true, force: true });
+  }
+}
+
+/** Reads and verifies one checkpoint folder (sizes, sha256, format); throws CHECKPOINT_CORRUPT. */
+export async function readCheckpoint(runDir: string, name: string): Promise<LoadedCheckpoint> {
+  const dir = join(checkpointsDir(runDir), name);
+  let state: CheckpointState;
+  let buffer: Buffer;
+  try {
+    state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as CheckpointState;
+    buffer = await readFile(join(dir, 'weights.bin'));
+  } catch (error) {
+    throw new AppError('CHECKPOINT_CORRUPT', `checkpoint ${dir} cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (state.format !== CHECKPOINT_FORMAT) {
+    throw new AppError('CHECKPOINT_CORRUPT', `checkpoint ${dir} has format ${state.format}; this version reads format ${CHECKPOINT_FORMAT}`);
+  }
+  if (buffer.byteLength !== state.weightsBytes || createHash('sha256').update(buffer).digest('hex') !== state.weightsSha256) {
+    throw new AppError('CHECKPOINT_CORRUPT', `checkpoint ${dir}: weights.bin does not match its checksum (truncated or damaged)`);
+  }
+  return { name, dir, state, buffer };
+}
+
+/**
+ * Startup recovery: deletes half-written temp folders, then returns the newest checkpoint that
+ * verifies, warning about every newer one it had to skip (and re-pointing `latest` at it).
+ */
+export async function loadLatestCheckpoint(runDir: string, log: (message: string) => void = () => {}): Promise<LoadedCheckpoint | null> {
+  await removeLeftovers(runDir);
+  const skipped: string[] = [];
+  for (const { name } of await stepDirs(runDir)) {
+    try {
+      const loaded = await readCheckpoint(runDir, name);
+      if (skipped.length) {
+        log(`newest checkpoint ${skipped.join(', ')} is unusable; resuming from ${name} instead`);
+        await writeFileDurable(join(checkpointsDir(runDir), 'latest'), name + '\n').catch(() => {});
+      }
+      return loaded;
+    } catch (error) {
+      skipped.push(`${name} (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  if (skipped.length) log(`no usable checkpoint in ${checkpointsDir(runDir)}: ${skipped.join('; ')}`);
+  return null;
+}
+
+export async function removeLeftovers(runDir: string): Promise<string[]> {
+  let names: string[] = [];
+  try {
+    names = await readdir(checkpointsDir(runDir));
+  } catch {
+    return [];
+  }
+  const leftovers = names.filter((n) => LEFTOVER.test(n) || /\.tmp-\d+-\d+$/.test(n));
+  for (const n of leftovers) await rm(join(checkpointsDir(runDir), n), { recursive: true, force: true });
+  return leftovers;
+}
+
+export async function listCheckpoints(runDir: string): Promise<CheckpointInfo[]> {
+  const latest = await readPointer(runDir, 'latest');
+  const best = await readPointer(runDir, 'best');
+  const infos: CheckpointInfo[] = [];
+  for (const { name, step } of await stepDirs(runDir)) {
+    const dir = join(checkpointsDir(runDir), name);
+    try {
+      const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as CheckpointState;
+      const bytes = (await stat(join(dir, 'weights.bin'))).size + (await stat(join(dir, 'state.json'))).size;
+      infos.push({ name, step, createdAt: state.createdAt, bytes, best: name === best, latest: name === latest, ...(state.score !== null ? { score: state.score } : {}) });
+    } catch {
+      // an unreadable folder is not listed; loadLatestCheckpoint reports it when it matters
+    }
+  }
+  return infos;
+}

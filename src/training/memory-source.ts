@@ -1,0 +1,75 @@
+// A BatchSource over images already in memory: for tests, the folder fallback and demos.
+// Order is a seeded shuffle per epoch, so the cursor {epoch, position} alone fixes every batch.
+import * as tf from '@tensorflow/tfjs';
+import type { BatchSource } from '../data/types.js';
+import type { TrainBatch } from '../models/types.js';
+import { stepRandom } from './step-random.js';
+
+/** Fisher–Yates driven by a small seeded generator (mulberry32): same seed, same order. */
+export function seededPermutation(length: number, seed: number): Int32Array {
+  let state = seed >>> 0;
+  const rand = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const order = Int32Array.from({ length }, (_, i) => i);
+  for (let i = length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/**
+ * `images`: NHWC in [-1, 1]; the source takes ownership and disposes it. Every key of a batch
+ * carries the same images (generation uses only 'real'). The last `heldOutCount` images are kept
+ * out of training for previews and metrics when there are enough of them.
+ */
+export function memoryBatchSource(images: tf.Tensor4D, keys: readonly string[] = ['real'], seed = 0, options: { heldOutCount?: number } = {}): BatchSource {
+  const total = images.shape[0];
+  const heldOutCount = Math.min(options.heldOutCount ?? 0, Math.floor(total / 5));
+  const trainCount = total - heldOutCount;
+  const random = stepRandom(seed);
+  let epoch = 0;
+  let position = 0;
+  let order = seededPermutation(trainCount, random.stepSeed('shuffle', epoch));
+
+  const take = (indices: number[]): TrainBatch => {
+    const picked = tf.tidy(() => tf.gather(images, tf.tensor1d(indices, 'int32')) as tf.Tensor4D);
+    const batch: TrainBatch = {};
+    keys.forEach((key, i) => (batch[key] = i === 0 ? picked : picked.clone()));
+    return batch;
+  };
+
+  return {
+    keys,
+    size: trainCount,
+    next(batchSize: number) {
+      const indices: number[] = [];
+      while (indices.length < batchSize) {
+        if (position >= trainCount) {
+          epoch++;
+          position = 0;
+          order = seededPermutation(trainCount, random.stepSeed('shuffle', epoch));
+        }
+        indices.push(order[position++]!);
+      }
+      return take(indices);
+    },
+    getCursor: () => ({ epoch, position }),
+    setCursor(cursor) {
+      epoch = Number(cursor.epoch ?? 0);
+      position = Number(cursor.position ?? 0);
+      order = seededPermutation(trainCount, random.stepSeed('shuffle', epoch));
+    },
+    heldOut(count: number) {
+      const from = heldOutCount > 0 ? trainCount : 0;
+      const available = heldOutCount > 0 ? heldOutCount : trainCount;
+      return take(Array.from({ length: Math.min(count, available) }, (_, i) => from + i));
+    },
+    dispose: () => images.dispose(),
+  };
+}

@@ -1,0 +1,206 @@
+// The family-agnostic training loop: `train(spec, { signal, report })`. Any registered family
+// trains here; the loop owns sampling, metrics, checkpoints, best-by-SWD, pause/cancel, resume.
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { AppError } from '../contract/errors.js';
+import { TrainSpec, type TrainSpecInput } from '../contract/runs.js';
+import type { BatchSource } from '../data/types.js';
+import type { TaskContext } from '../jobs/reporter.js';
+import { getFamily } from '../models/index.js';
+import type { GanModel, ResolvedSpec, TrainBatch } from '../models/types.js';
+import { writeTensorImage } from '../inference/image-io.js';
+import { slicedWassersteinDistance } from '../metrics/swd.js';
+import { restoreModel } from './checkpoint-format.js';
+import { checkpointsDir, loadLatestCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { configDifferences, configHash } from './config-hash.js';
+import { appendLog, appendMetrics, readRunSpec, runPaths, truncateMetrics, writeRunSpec } from './run-files.js';
+import { writeFailure } from './fs-sync.js';
+import { stepRandom } from './step-random.js';
+
+export interface TrainOptions {
+  spec: TrainSpecInput;
+  runDir: string;
+  source: BatchSource;
+  resume?: boolean;
+  /** read losses back every this many steps (default min(10, sampleEvery)): no per-step sync */
+  metricsEvery?: number;
+  /** images used for the SWD score at each checkpoint (default 64; 0 turns scoring off) */
+  scoreImages?: number;
+}
+
+export interface TrainResult {
+  step: number;
+  runDir: string;
+  stopped: 'done' | 'paused' | 'cancelled';
+}
+
+/** Validates a spec and fills the family's preset: what a run will really use. */
+export function resolveTrainSpec(input: TrainSpecInput): ResolvedSpec {
+  const parsed = TrainSpec.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError('INVALID_ARGUMENT', `training spec: ${issue.path.join('.') || 'spec'}: ${issue.message}`);
+  }
+  return getFamily(parsed.data.model).resolve(parsed.data);
+}
+
+export async function train(opts: TrainOptions, ctx: TaskContext): Promise<TrainResult> {
+  const { runDir, source } = opts;
+  const spec = resolveTrainSpec(opts.spec);
+  const family = getFamily(spec.model);
+  const hash = configHash(spec);
+  const missing = family.batchKeys.filter((k) => !source.keys.includes(k));
+  if (missing.length) throw new AppError('INVALID_ARGUMENT', `model "${family.id}" needs batches with ${family.batchKeys.join(', ')}; the data source gives ${source.keys.join(', ')}`);
+
+  const log = (level: 'info' | 'warn' | 'error', message: string) => {
+    ctx.report.log(level, message);
+    void appendLog(runDir, level, message);
+  };
+  try {
+    await mkdir(runPaths(runDir).samples, { recursive: true });
+  } catch (error) {
+    throw writeFailure(error, `the run folder ${runDir}`);
+  }
+
+  const loaded = opts.resume ? await loadLatestCheckpoint(runDir, (m) => log('warn', m)) : null;
+  const saved = await readRunSpec(runDir);
+  if (!opts.resume && (saved || (await hasCheckpoints(runDir)))) {
+    throw new AppError('ALREADY_EXISTS', `${runDir} already holds a run; resume it (--resume) or choose another output folder`);
+  }
+  const savedSpec = loaded?.state.spec ?? saved?.spec;
+  const savedHash = loaded?.state.configHash ?? saved?.configHash;
+  if (savedSpec && savedHash !== hash) {
+    const diffs = configDifferences(savedSpec, spec);
+    throw new AppError('CONFIG_MISMATCH', `cannot resume ${runDir} with a different configuration: ${diffs.join('; ') || 'config hash differs'}. Resume with the run's own settings or start a new run`);
+  }
+  await writeRunSpec(runDir, { format: 1, family: family.id, configHash: hash, spec, createdAt: saved?.createdAt ?? Date.now() });
+
+  const model = family.create(spec, stepRandom(spec.seed));
+  let step = 0;
+  if (loaded) {
+    await restoreModel(model, loaded.state, loaded.buffer, { optimizers: true });
+    source.setCursor(loaded.state.cursor);
+    step = loaded.state.step;
+    await truncateMetrics(runDir, step);
+    log('info', `resumed from ${loaded.name} (step ${step})`);
+  } else {
+    log('info', `started ${family.id} ${spec.size}px×${spec.channels} batch ${spec.batch}, ${spec.steps} steps, preset ${spec.preset}, backend ${tf.getBackend()}`);
+  }
+
+  const fixed: TrainBatch | null = family.task === 'generate' ? null : source.heldOut(Number(spec.extra.previewCount ?? 8));
+  const scoreImages = opts.scoreImages ?? 64;
+  const scoreReal = model.sampleForMetrics && scoreImages > 0 ? source.heldOut(scoreImages) : null;
+  const metricsEvery = Math.max(1, opts.metricsEvery ?? Math.min(10, spec.sampleEvery));
+  let lastSaved = loaded ? step : -1;
+  let windowStart = performance.now();
+  let windowSteps = 0;
+  let pending: Array<Record<string, tf.Scalar>> = [];
+  const startedAt = performance.now();
+  const startStep = step;
+
+  const checkpoint = async (withScore: boolean) => {
+    const score = withScore && scoreReal ? await scoreModel(model, scoreReal, fixed, log) : null;
+    const name = await saveCheckpoint(runDir, model, { step, configHash: hash, cursor: source.getCursor(), score, keep: spec.keepCheckpoints });
+    lastSaved = step;
+    log('info', `saved checkpoint ${name}${score !== null ? ` (SWD ${score.toFixed(4)})` : ''}`);
+  };
+
+  try {
+    while (step < spec.steps) {
+      if (ctx.signal.aborted) {
+        const reason = ctx.signal.reason;
+        const paused = reason instanceof AppError && reason.code === 'JOB_STATE';
+        if (step !== lastSaved) await checkpoint(false);
+        log('info', `${paused ? 'paused' : 'cancelled'} at step ${step}`);
+        return { step, runDir, stopped: paused ? 'paused' : 'cancelled' };
+      }
+      const batch = source.next(spec.batch);
+      let scalars: Record<string, tf.Scalar>;
+      try {
+        scalars = model.trainStep(batch, step);
+      } finally {
+        tf.dispose(Object.values(batch));
+      }
+      pending.push(scalars);
+      step++;
+      windowSteps++;
+
+      if (step % metricsEvery === 0 || step === spec.steps) {
+        // the one GPU→CPU sync of the window: average the scalars of every step in it
+        const values = await readScalars(pending);
+        pending = [];
+        const elapsed = performance.now() - windowStart;
+        values.step_ms = elapsed / windowSteps;
+        values.images_per_s = (windowSteps * spec.batch) / (elapsed / 1000);
+        const bad = Object.entries(values).filter(([, v]) => !Number.isFinite(v));
+        if (bad.length) log('warn', `non-finite ${bad.map(([k]) => k).join(', ')} at step ${step}: training diverged; try a lower learning rate`);
+        await appendMetrics(runDir, { step, time: Date.now(), values });
+        ctx.report.metrics(step, values);
+        windowStart = performance.now();
+        windowSteps = 0;
+      }
+      const rate = (step - startStep) / ((performance.now() - startedAt) / 1000);
+      ctx.report.progress({ done: step, total: spec.steps, unit: 'step', rate, eta: rate > 0 ? (spec.steps - step) / rate : null });
+
+      if (step % spec.sampleEvery === 0 || step === spec.steps) await writeSample(runDir, model, fixed, step, ctx);
+      if (step % spec.checkpointEvery === 0 || step === spec.steps) await checkpoint(true);
+      // lets timers, IPC and the abort signal through between steps (tfjs cpu/wasm are synchronous)
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    log('info', `finished ${step} steps`);
+    return { step, runDir, stopped: 'done' };
+  } finally {
+    for (const s of pending) tf.dispose(Object.values(s));
+    if (fixed) tf.dispose(Object.values(fixed));
+    if (scoreReal) tf.dispose(Object.values(scoreReal));
+    model.dispose();
+  }
+}
+
+async function hasCheckpoints(runDir: string): Promise<boolean> {
+  try {
+    return (await readdir(checkpointsDir(runDir))).some((n) => n.startsWith('step-'));
+  } catch {
+    return false;
+  }
+}
+
+async function readScalars(pending: Array<Record<string, tf.Scalar>>): Promise<Record<string, number>> {
+  const sums: Record<string, number> = {};
+  for (const scalars of pending) {
+    for (const [name, t] of Object.entries(scalars)) {
+      sums[name] = (sums[name] ?? 0) + (await t.data())[0]!;
+      t.dispose();
+    }
+  }
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / pending.length]));
+}
+
+async function writeSample(runDir: string, model: GanModel, fixed: TrainBatch | null, step: number, ctx: TaskContext): Promise<void> {
+  const grid = model.sampleGrid(fixed);
+  const path = runPaths(runDir).sample(step);
+  try {
+    await writeTensorImage(path, grid, { range: [0, 1] });
+  } catch (error) {
+    throw writeFailure(error, `sample grid ${path}`);
+  } finally {
+    grid.dispose();
+  }
+  ctx.report.sample(step, path);
+}
+
+/** SWD between generated (or translated) images and held-out real ones; null when unusable. */
+async function scoreModel(model: GanModel, real: TrainBatch, fixed: TrainBatch | null, log: (l: 'warn', m: string) => void): Promise<number | null> {
+  const reference = real.real ?? real.hr ?? real.b ?? Object.values(real)[0];
+  if (!reference || reference.shape[0] < 2 || !model.sampleForMetrics) return null;
+  const fake = model.sampleForMetrics(reference.shape[0], fixed);
+  try {
+    return await slicedWassersteinDistance(fake, reference, { seed: 0 });
+  } catch (error) {
+    log('warn', `SWD score skipped: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  } finally {
+    fake.dispose();
+  }
+}
+
