@@ -7,7 +7,8 @@ export const BatchSpec = z.object({
   task: Task,
   /** a run id (trained model) or a pretrained model id such as 'esrgan-slim' */
   model: z.string().min(1).max(200),
-  inputs: z.array(UserPath).min(1).max(10_000),
+  /** files, folders (recursive) and zips; empty for generate (use count) */
+  inputs: z.array(UserPath).max(10_000).default([]),
   /** output folder; omitted in browser mode: outputs go to <workspace>/exports/<job>/ */
   out: UserPath.optional(),
   scale: z.union([z.literal(2), z.literal(3), z.literal(4)]).optional(),
@@ -18,6 +19,10 @@ export const BatchSpec = z.object({
   count: z.number().int().min(1).max(100_000).optional(),
   seed: z.number().int().min(0).optional(),
   failFast: z.boolean().default(false),
+  /** also write the report here (FILE.json and FILE.csv) */
+  report: UserPath.optional(),
+  /** inputs over this many pixels are refused (IMAGE_TOO_LARGE); default 40 MP */
+  maxPixels: z.number().int().min(1).max(1_000_000_000).optional(),
 }).strict();
 export type BatchSpec = z.infer<typeof BatchSpec>;
 export type BatchSpecInput = z.input<typeof BatchSpec>;

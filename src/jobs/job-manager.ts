@@ -1,0 +1,440 @@
+// The job layer of one host process: a queue of heavy jobs (train, batch, generate) run one at
+// a time on the engine process, light jobs (imports) run here alongside, every state change
+// persisted in the catalog and published as JobEvents (progress throttled, lifecycle kept).
+import { randomUUID } from 'node:crypto';
+import { AppError, type WireError } from '../contract/errors.js';
+import type { JobEvent, JobKind, JobState, Progress } from '../contract/events.js';
+import type { JobSummary } from '../contract/jobs.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { getJob, insertJob, listJobs, updateJob, type JobRecord } from '../workspace/jobs-repo.js';
+import { updateRun } from '../workspace/runs-repo.js';
+import { EngineHost, inlineEngine, type EngineExit, type SpawnEngine } from './engine-host.js';
+import { JobEventHub } from './event-hub.js';
+import { currentOwner, isMine, ownerAlive, payloadOf, setPayload, type JobPayload } from './job-store.js';
+import type { EngineMessage, OutputNote, ReportMessage, TaskOutcome } from './protocol.js';
+import { ProgressThrottle } from './throttle.js';
+import type { TaskContext } from './reporter.js';
+
+export interface HeavyJob {
+  kind: JobKind;
+  title: string;
+  task: string;
+  input: Record<string, unknown>;
+  runId?: string | null;
+  pausable?: boolean;
+  id?: string;
+}
+
+export interface JobHooks {
+  /** a sample grid or output picture was reported: record it (gallery) and return its id */
+  onOutput?(job: JobRecord, note: OutputNote): string | undefined;
+  onMetrics?(job: JobRecord, step: number, values: Record<string, number>): void;
+}
+
+const UNFINISHED: readonly JobState[] = ['queued', 'running', 'paused'];
+const SETTLED: readonly JobState[] = ['paused', 'done', 'failed', 'cancelled', 'interrupted'];
+
+export function newJobId(kind: string): string {
+  return `${kind}-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+}
+
+interface ActiveProgress {
+  startedAt: number;
+  startDone: number | null;
+  lastStored: number;
+}
+
+export class JobManager {
+  readonly hub = new JobEventHub();
+  private readonly throttle = new ProgressThrottle((e) => this.deliver(e));
+  private readonly engine: EngineHost;
+  private readonly queue: string[] = [];
+  private active: string | null = null;
+  private readonly light = new Map<string, AbortController>();
+  private readonly progressState = new Map<string, ActiveProgress>();
+  private readonly settleWaiters = new Map<string, Array<(job: JobSummary) => void>>();
+  private closed = false;
+
+  constructor(
+    private readonly ws: Workspace,
+    options: { engine?: 'fork' | 'inline'; spawnEngine?: SpawnEngine; hooks?: JobHooks; engineLog?: (chunk: string) => void } = {},
+    private readonly hooks: JobHooks = options.hooks ?? {},
+  ) {
+    const spawnEngine = options.spawnEngine ?? (options.engine === 'inline' ? inlineEngine : undefined);
+    this.engine = new EngineHost(
+      { onMessage: (m) => this.onEngineMessage(m), onExit: (e) => this.onEngineExit(e) },
+      { spawnEngine, log: options.engineLog },
+    );
+    this.recover();
+  }
+
+  get enginePid(): number | undefined {
+    return this.engine.pid;
+  }
+
+  /** Kills the engine process (tests; the job is marked interrupted like any crash). */
+  killEngine(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.engine.kill(signal);
+  }
+
+  subscribe(listener: (e: JobEvent) => void): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  list(): JobSummary[] {
+    return listJobs(this.ws.catalog).map((j) => this.summary(j));
+  }
+
+  get(id: string): JobSummary {
+    return this.summary(this.record(id));
+  }
+
+  /** Queues a heavy job on the engine. Its input is frozen now. */
+  submit(spec: HeavyJob): JobSummary {
+    const id = spec.id ?? newJobId(spec.kind);
+    const payload: JobPayload = { task: spec.task, input: spec.input, pausable: spec.pausable ?? false, owner: currentOwner() };
+    insertJob(this.ws.catalog, { id, kind: spec.kind, title: spec.title, payload: payload as unknown as Record<string, unknown>, runId: spec.runId ?? null });
+    this.enqueue(id, spec.kind, spec.title);
+    return this.get(id);
+  }
+
+  /** Runs a light job (import) here in the host, alongside the engine's heavy job. */
+  runLight(spec: { kind: JobKind; title: string; run: (ctx: TaskContext) => Promise<{ result?: Record<string, unknown>; errors?: number }> }): JobSummary {
+    const id = newJobId(spec.kind);
+    const payload: JobPayload = { task: null, input: {}, pausable: false, owner: currentOwner() };
+    insertJob(this.ws.catalog, { id, kind: spec.kind, title: spec.title, payload: payload as unknown as Record<string, unknown>, state: 'running' });
+    const controller = new AbortController();
+    this.light.set(id, controller);
+    this.emit({ type: 'queued', jobId: id, kind: spec.kind, title: spec.title, position: 0, at: Date.now() });
+    this.markStarted(id, false);
+    const ctx: TaskContext = { signal: controller.signal, report: this.reporterFor(id) };
+    void spec.run(ctx).then(
+      (r) => this.finish(id, { stopped: 'done', result: r.result, errors: r.errors }),
+      (error) => (controller.signal.aborted ? this.finish(id, { stopped: 'cancelled' }) : this.fail(id, error)),
+    ).finally(() => this.light.delete(id));
+    return this.get(id);
+  }
+
+  pause(id: string): void {
+    const job = this.controllable(id);
+    if (job.state === 'paused') return;
+    if (!payloadOf(job).pausable) throw new AppError('JOB_STATE', `job ${id} (${job.kind}) cannot be paused; cancel it instead`);
+    if (job.state === 'queued') {
+      this.dequeue(id);
+      this.setState(id, 'paused');
+      this.emit({ type: 'paused', jobId: id, at: Date.now() });
+    } else if (job.state === 'running' && this.active === id) {
+      this.engine.send({ type: 'abort', jobId: id, reason: 'pause' });
+    } else {
+      throw new AppError('JOB_STATE', `job ${id} is ${job.state}; only queued or running jobs can be paused`);
+    }
+  }
+
+  resume(id: string): void {
+    const job = this.controllable(id);
+    if (job.state !== 'paused' && job.state !== 'interrupted') {
+      throw new AppError('JOB_STATE', `job ${id} is ${job.state}; only paused or interrupted jobs can be resumed`);
+    }
+    const payload = payloadOf(job);
+    if (!payload.task) throw new AppError('JOB_STATE', `job ${id} (${job.kind}) cannot be resumed; start it again`);
+    // training continues from its latest checkpoint; a batch skips the items it finished
+    setPayload(this.ws.catalog, id, { ...payload, input: { ...payload.input, resume: true }, owner: currentOwner() });
+    updateJob(this.ws.catalog, id, { error: null, endedAt: null });
+    this.enqueue(id, job.kind, job.title);
+  }
+
+  cancel(id: string): void {
+    const job = this.controllable(id);
+    if ((SETTLED as readonly string[]).includes(job.state) && job.state !== 'paused' && job.state !== 'interrupted') {
+      throw new AppError('JOB_STATE', `job ${id} already ended (${job.state})`);
+    }
+    const light = this.light.get(id);
+    if (light) return light.abort(new AppError('CANCELLED', 'cancelled by the user'));
+    if (this.active === id) return this.engine.send({ type: 'abort', jobId: id, reason: 'cancel' });
+    this.dequeue(id);
+    this.finish(id, { stopped: 'cancelled' });
+  }
+
+  /** Moves a queued job to `position` (0 = next). */
+  reorder(id: string, position: number): void {
+    const job = this.controllable(id);
+    const at = this.queue.indexOf(id);
+    if (job.state !== 'queued' || at < 0) throw new AppError('JOB_STATE', `job ${id} is ${job.state}; only queued jobs can be moved`);
+    this.queue.splice(at, 1);
+    this.queue.splice(Math.min(position, this.queue.length), 0, id);
+    this.announcePositions();
+  }
+
+  /** Resolves when the job pauses or ends (the CLI waits on this). */
+  settled(id: string): Promise<JobSummary> {
+    const job = this.get(id);
+    if (SETTLED.includes(job.state)) return Promise.resolve(job);
+    return new Promise((resolve) => {
+      const list = this.settleWaiters.get(id) ?? [];
+      list.push(resolve);
+      this.settleWaiters.set(id, list);
+    });
+  }
+
+  /** Stops the engine (running training checkpoints first) and marks what it ran interrupted. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.light.values()) c.abort(new AppError('CANCELLED', 'the app is closing'));
+    for (const id of this.queue.splice(0)) this.interrupt(id, 'the app closed before this job started');
+    await this.engine.shutdown();
+    this.throttle.flushAll();
+  }
+
+  // ---- internals ----
+
+  private record(id: string): JobRecord {
+    const job = getJob(this.ws.catalog, id);
+    if (!job) throw new AppError('NOT_FOUND', `no job ${id}; list jobs with \`gan-studio jobs\``);
+    return job;
+  }
+
+  /** A job this process may control: its own, or one whose owner is gone. */
+  private controllable(id: string): JobRecord {
+    const job = this.record(id);
+    if (isMine(job) || !UNFINISHED.includes(job.state)) return job;
+    if (ownerAlive(job) && job.state !== 'paused') {
+      const { owner } = payloadOf(job);
+      throw new AppError('JOB_STATE', `job ${id} is run by another gan-studio process (pid ${owner.pid} on ${owner.hostname}); control it there`);
+    }
+    if (job.state !== 'paused') this.interrupt(id, 'the process that ran it has stopped');
+    return this.record(id);
+  }
+
+  private summary(job: JobRecord): JobSummary {
+    const at = this.queue.indexOf(job.id);
+    const { payload: _payload, ...rest } = job;
+    return { ...rest, position: at >= 0 ? at : null };
+  }
+
+  private recover(): void {
+    const cat = this.ws.catalog;
+    for (const job of listJobs(cat, UNFINISHED)) {
+      if (ownerAlive(job) && !isMine(job)) continue;
+      if (job.state !== 'paused') this.interrupt(job.id, 'GAN Studio stopped while this job was running');
+    }
+    const recent = listJobs(cat).slice(0, 100).reverse();
+    for (const job of recent) {
+      const events: JobEvent[] = [];
+      if (job.startedAt) events.push({ type: 'started', jobId: job.id, at: job.startedAt, ...(job.runId ? { runId: job.runId } : {}) });
+      if (job.progress) events.push({ type: 'progress', jobId: job.id, at: job.startedAt ?? job.createdAt, progress: job.progress });
+      const final = this.finalEvent(job);
+      if (final) events.push(final);
+      this.hub.seed(job.id, job.kind, job.title, job.createdAt, events);
+    }
+  }
+
+  private finalEvent(job: JobRecord): JobEvent | null {
+    const at = job.endedAt ?? Date.now();
+    switch (job.state) {
+      case 'paused': return { type: 'paused', jobId: job.id, at };
+      case 'done': return { type: 'done', jobId: job.id, at, errors: job.errors, ...(job.result ? { result: job.result } : {}) };
+      case 'failed': return { type: 'failed', jobId: job.id, at, code: job.error?.code ?? 'INTERNAL', message: job.error?.message ?? '' };
+      case 'cancelled': return { type: 'cancelled', jobId: job.id, at };
+      case 'interrupted': return { type: 'interrupted', jobId: job.id, at, reason: job.error?.message ?? 'interrupted' };
+      default: return null;
+    }
+  }
+
+  private enqueue(id: string, kind: JobKind, title: string): void {
+    if (this.closed) throw new AppError('JOB_STATE', 'the app is closing; no new jobs');
+    this.setState(id, 'queued');
+    this.queue.push(id);
+    this.emit({ type: 'queued', jobId: id, kind, title, position: this.queue.length - 1, at: Date.now() });
+    setImmediate(() => this.pump());
+  }
+
+  private dequeue(id: string): void {
+    const at = this.queue.indexOf(id);
+    if (at >= 0) {
+      this.queue.splice(at, 1);
+      this.announcePositions();
+    }
+  }
+
+  private announcePositions(): void {
+    this.queue.forEach((qid, position) => {
+      updateJob(this.ws.catalog, qid, { position });
+      const job = getJob(this.ws.catalog, qid);
+      if (job) this.emit({ type: 'queued', jobId: qid, kind: job.kind, title: job.title, position, at: Date.now() });
+    });
+  }
+
+  private pump(): void {
+    if (this.active || this.closed || !this.queue.length) return;
+    const id = this.queue.shift()!;
+    this.announcePositions();
+    const job = getJob(this.ws.catalog, id);
+    if (!job || job.state !== 'queued') return this.pump();
+    const payload = payloadOf(job);
+    this.active = id;
+    this.markStarted(id, job.startedAt !== null);
+    try {
+      this.engine.send({ type: 'run', jobId: id, task: payload.task!, input: payload.input, workspace: this.ws.root });
+    } catch (error) {
+      this.fail(id, error);
+    }
+  }
+
+  private markStarted(id: string, resumed: boolean): void {
+    const job = this.record(id);
+    updateJob(this.ws.catalog, id, { state: 'running', startedAt: job.startedAt ?? Date.now(), position: null });
+    if (job.runId) updateRun(this.ws.catalog, job.runId, { state: 'running', jobId: id });
+    this.progressState.set(id, { startedAt: Date.now(), startDone: null, lastStored: 0 });
+    if (resumed) this.emit({ type: 'resumed', jobId: id, at: Date.now() });
+    else this.emit({ type: 'started', jobId: id, at: Date.now(), ...(job.runId ? { runId: job.runId } : {}) });
+  }
+
+  private reporterFor(id: string): TaskContext['report'] {
+    const on = (report: ReportMessage) => this.onReport(id, report);
+    return {
+      progress: (progress) => on({ kind: 'progress', progress }),
+      metrics: (step, values) => on({ kind: 'metrics', step, values }),
+      sample: (step, path) => on({ kind: 'sample', step, path }),
+      log: (level, message) => on({ kind: 'log', level, message }),
+    };
+  }
+
+  private onEngineMessage(message: EngineMessage): void {
+    if (message.type === 'ready') return;
+    if (message.jobId !== this.active) return; // a late message for a job already settled
+    if (message.type === 'report') this.onReport(message.jobId, message.report);
+    else if (message.type === 'result') this.finishActive(message.jobId, () => this.finish(message.jobId, message.outcome));
+    else if (message.type === 'error') this.finishActive(message.jobId, () => this.fail(message.jobId, message.error));
+  }
+
+  private finishActive(id: string, settle: () => void): void {
+    settle();
+    if (this.active === id) this.active = null;
+    setImmediate(() => this.pump());
+  }
+
+  private onEngineExit(exit: EngineExit): void {
+    const id = this.active;
+    if (!id) return;
+    this.active = null;
+    if (exit.outOfMemory) {
+      this.fail(id, { code: 'OUT_OF_MEMORY', message: 'out of memory — try a smaller batch or tile size' });
+    } else {
+      const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+      this.interrupt(id, `the engine process ${how}; resume to continue from the latest checkpoint`);
+    }
+    setImmediate(() => this.pump());
+  }
+
+  private onReport(id: string, report: ReportMessage): void {
+    const at = Date.now();
+    switch (report.kind) {
+      case 'progress': {
+        const progress = this.withEta(id, report.progress);
+        const state = this.progressState.get(id);
+        if (state && at - state.lastStored > 1000) {
+          state.lastStored = at;
+          const job = updateJob(this.ws.catalog, id, { progress }) ? getJob(this.ws.catalog, id) : null;
+          if (job?.runId && progress.unit === 'step') updateRun(this.ws.catalog, job.runId, { step: progress.done });
+        }
+        this.emit({ type: 'progress', jobId: id, at, progress });
+        break;
+      }
+      case 'metrics': {
+        const job = getJob(this.ws.catalog, id);
+        if (job) this.hooks.onMetrics?.(job, report.step, report.values);
+        this.emit({ type: 'metrics', jobId: id, at, step: report.step, values: report.values });
+        break;
+      }
+      case 'sample': {
+        const job = getJob(this.ws.catalog, id);
+        const galleryId = job ? this.hooks.onOutput?.(job, { kind: 'sample', path: report.path, step: report.step, runId: job.runId }) : undefined;
+        this.emit({ type: 'sample', jobId: id, at, step: report.step, path: this.relative(report.path), ...(galleryId ? { galleryId } : {}) });
+        break;
+      }
+      case 'output': {
+        const job = getJob(this.ws.catalog, id);
+        if (job) this.hooks.onOutput?.(job, report.output);
+        break;
+      }
+      case 'log':
+        this.emit({ type: 'log', jobId: id, at, level: report.level, message: report.message });
+        break;
+    }
+  }
+
+  private relative(path: string): string {
+    const root = this.ws.root.endsWith('/') ? this.ws.root : `${this.ws.root}/`;
+    return path.startsWith(root) ? path.slice(root.length) : path;
+  }
+
+  private withEta(id: string, p: Omit<Progress, 'eta'> & { eta?: number | null }): Progress {
+    if (p.eta !== undefined && p.eta !== null) return { ...p, eta: p.eta };
+    const state = this.progressState.get(id);
+    if (!state) return { ...p, eta: null };
+    if (state.startDone === null) {
+      state.startDone = p.done;
+      state.startedAt = Date.now();
+      return { ...p, eta: null };
+    }
+    const seconds = (Date.now() - state.startedAt) / 1000;
+    const rate = seconds > 0 ? (p.done - state.startDone) / seconds : 0;
+    return { ...p, rate: p.rate ?? rate, eta: rate > 0 ? Math.max(0, (p.total - p.done) / rate) : null };
+  }
+
+  private setState(id: string, state: JobState, extra: Parameters<typeof updateJob>[2] = {}): void {
+    updateJob(this.ws.catalog, id, { state, ...extra });
+    const job = getJob(this.ws.catalog, id);
+    if (job?.runId) updateRun(this.ws.catalog, job.runId, { state, jobId: id });
+  }
+
+  private finish(id: string, outcome: TaskOutcome): void {
+    const at = Date.now();
+    this.progressState.delete(id);
+    if (outcome.stopped === 'paused') {
+      this.setState(id, 'paused', { errors: outcome.errors });
+      this.emit({ type: 'paused', jobId: id, at });
+    } else if (outcome.stopped === 'cancelled') {
+      this.setState(id, 'cancelled', { endedAt: at, position: null });
+      this.emit({ type: 'cancelled', jobId: id, at });
+    } else {
+      this.setState(id, 'done', { endedAt: at, errors: outcome.errors ?? 0, result: outcome.result ?? null });
+      this.emit({ type: 'done', jobId: id, at, errors: outcome.errors ?? 0, ...(outcome.result ? { result: outcome.result } : {}) });
+    }
+    this.notifySettled(id);
+  }
+
+  private fail(id: string, error: unknown): void {
+    const wire: WireError = error && typeof error === 'object' && 'code' in error ? (error as WireError) : { code: 'INTERNAL', message: String(error) };
+    const e = error instanceof AppError ? error.toWire() : wire;
+    this.progressState.delete(id);
+    this.setState(id, 'failed', { endedAt: Date.now(), error: e });
+    this.emit({ type: 'failed', jobId: id, at: Date.now(), code: e.code, message: e.message });
+    this.notifySettled(id);
+  }
+
+  private interrupt(id: string, reason: string): void {
+    this.progressState.delete(id);
+    this.setState(id, 'interrupted', { endedAt: Date.now(), position: null, error: { code: 'ENGINE_CRASHED', message: reason } });
+    this.emit({ type: 'interrupted', jobId: id, at: Date.now(), reason });
+    this.notifySettled(id);
+  }
+
+  private notifySettled(id: string): void {
+    const waiters = this.settleWaiters.get(id);
+    if (!waiters) return;
+    this.settleWaiters.delete(id);
+    this.throttle.flush(id);
+    const job = this.get(id);
+    for (const w of waiters) w(job);
+  }
+
+  private emit(event: JobEvent): void {
+    this.throttle.push(event);
+  }
+
+  private deliver(event: JobEvent): void {
+    this.hub.publish(event);
+  }
+}

@@ -1,0 +1,46 @@
+// Engine task 'train': one training run, resumable. Holds the run folder's lock for its whole
+// life so no second engine ever writes the same run.
+import { z } from 'zod';
+import { TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
+import type { BatchSource } from '../../data/types.js';
+import type { ModelFamily } from '../../models/types.js';
+import { openWorkspace } from '../../workspace/workspace.js';
+import { ensureBackend } from '../engine-backend.js';
+import { importOptional, type EngineTask } from '../engine-tasks.js';
+import type { TaskContext } from '../reporter.js';
+import { acquireLock } from '../run-lock.js';
+import { openTrainSource } from './train-source.js';
+
+export const TrainTaskInput = z.object({
+  runId: z.string(),
+  runDir: z.string(),
+  spec: TrainSpec,
+  resume: z.boolean().default(false),
+});
+
+type TrainFn = (
+  opts: { spec: TrainSpecInput; runDir: string; source: BatchSource; resume?: boolean },
+  ctx: TaskContext,
+) => Promise<{ step: number; runDir: string; stopped: 'done' | 'paused' | 'cancelled' }>;
+
+export const trainTask: EngineTask = async (raw, ctx) => {
+  const input = TrainTaskInput.parse(raw);
+  const lock = acquireLock(input.runDir, `training job ${ctx.jobId}`);
+  const ws = openWorkspace(ctx.workspace);
+  let source: BatchSource | null = null;
+  try {
+    const backend = await ensureBackend(input.spec.backend);
+    ctx.report.log('info', `training on ${backend}`);
+    const { train } = await importOptional<{ train: TrainFn }>('../training/train.js', 'training');
+    await importOptional('../models/index.js', 'model families');
+    const { getFamily } = await importOptional<{ getFamily(id: string): ModelFamily }>('../models/registry.js', 'model registry');
+    const resolved = getFamily(input.spec.model).resolve(input.spec);
+    source = await openTrainSource(ws, input.spec, resolved);
+    const out = await train({ spec: input.spec, runDir: input.runDir, source, resume: input.resume }, ctx);
+    return { stopped: out.stopped, result: { step: out.step, runId: input.runId, backend } };
+  } finally {
+    source?.dispose();
+    ws.close();
+    lock.release();
+  }
+};
