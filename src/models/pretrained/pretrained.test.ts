@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { prepareWasm } from '../../engine/wasm-setup.js';
 import { mkdtemp, rm, writeFile, readFile, mkdir, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,9 @@ import { loadLayersModelFromDir } from './layers-loader.js';
 
 let dir: string;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  // Pretrained nets are too slow on the pure-JS cpu backend; wasm runs their forward pass.
+  await prepareWasm();
+  await tf.setBackend('wasm');
   dir = await mkdtemp(join(tmpdir(), 'gs-pretrained-'));
 });
 afterAll(async () => {

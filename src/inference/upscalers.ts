@@ -1,0 +1,102 @@
+// What `upscale` runs: a pretrained ESRGAN from npm or the generator of a trained SR run, behind
+// one small interface. Batch jobs call upscaleFile once per image, so the last model loaded is
+// kept (thick takes seconds to load) until another one is asked for.
+import type * as tf from '@tensorflow/tfjs';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AppError } from '../contract/errors.js';
+import { loadPretrained, resolvePretrainedId } from '../models/pretrained/catalog.js';
+import { checkpointsDir } from '../training/checkpoint.js';
+import { loadModelForInference } from '../training/load-model.js';
+import { defaultBytesPerInputPixel } from './tiling.js';
+
+/** Anything that maps a low-resolution batch to a high-resolution one. */
+export interface Upscaler {
+  id: string;
+  scale: number;
+  /** the value range the model takes and gives (0–255 slim/medium, 0–1 thick, −1–1 ours) */
+  inputRange: [number, number];
+  outputRange: [number, number];
+  /** colour channels the model works on */
+  channels: 1 | 3;
+  bytesPerInputPixel?: number;
+  predict(x: tf.Tensor4D): tf.Tensor4D;
+  dispose(): void;
+}
+
+/** True when `model` names a pretrained model (esrgan-slim, esrgan-thick-x4) rather than a run folder. */
+export function isPretrainedModel(model: string, scale?: number): boolean {
+  try {
+    return resolvePretrainedId(model, scale) !== null;
+  } catch {
+    return true; // a pretrained name with an unsupported scale: still pretrained, the loader says why
+  }
+}
+
+/** Wraps a loaded pretrained model as an Upscaler. */
+export async function pretrainedUpscaler(id: string): Promise<Upscaler> {
+  const { manifest, model, predict } = await loadPretrained(id);
+  const thick = manifest.architecture.type === 'rrdn';
+  return {
+    id,
+    scale: manifest.scale,
+    inputRange: manifest.inputRange,
+    outputRange: manifest.outputRange,
+    channels: 3,
+    // rrdn (thick) keeps many 32-channel dense-block maps alive per pixel: a bigger working set
+    bytesPerInputPixel: thick ? 4 * 64 * 24 * manifest.scale : defaultBytesPerInputPixel(manifest.scale),
+    predict,
+    dispose: () => model.dispose(),
+  };
+}
+
+/** The generator of a trained super-resolution run (latest usable checkpoint, or `checkpoint`). */
+export async function runUpscaler(runDir: string, checkpoint?: string): Promise<Upscaler> {
+  const loaded = await loadModelForInference(runDir, { checkpoint, networks: ['G'] });
+  const { spec, model } = loaded;
+  const G = model.networks.G;
+  if (loaded.family.task !== 'superres' || !G || !spec.scale) {
+    model.dispose();
+    throw new AppError('INVALID_ARGUMENT', `${runDir} is a ${loaded.family.task} run (${loaded.family.id}), not a super-resolution one; pass an SR run or esrgan-slim|esrgan-medium|esrgan-thick`);
+  }
+  return {
+    id: `${runDir}@${loaded.checkpoint}`,
+    scale: spec.scale,
+    inputRange: [-1, 1],
+    outputRange: [-1, 1],
+    channels: spec.channels,
+    predict: (x) => G.predict(x) as tf.Tensor4D,
+    dispose: () => model.dispose(),
+  };
+}
+
+let cached: { key: string; upscaler: Upscaler } | null = null;
+
+async function cacheKey(model: string, scale?: number): Promise<{ key: string; pretrained: string | null }> {
+  const pretrained = resolvePretrainedId(model, scale);
+  if (pretrained) return { key: `pretrained:${pretrained}`, pretrained };
+  const dir = resolve(model);
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) {
+    throw new AppError('NOT_FOUND', `--model ${model}: no such run folder, and not a pretrained model (esrgan-slim, esrgan-medium, esrgan-thick)`);
+  }
+  // A run still training gets new checkpoints: the key changes with its `latest` pointer.
+  const latest = await stat(join(checkpointsDir(dir), 'latest')).catch(() => null);
+  return { key: `run:${dir}:${latest?.mtimeMs ?? 0}`, pretrained: null };
+}
+
+/** Loads (or reuses) the upscaler for `model` at `scale`. Do not dispose it: releaseUpscalers() does. */
+export async function loadUpscaler(model: string, scale?: number): Promise<Upscaler> {
+  const { key, pretrained } = await cacheKey(model, scale);
+  if (cached?.key === key) return cached.upscaler;
+  releaseUpscalers();
+  const upscaler = pretrained ? await pretrainedUpscaler(pretrained) : await runUpscaler(resolve(model));
+  cached = { key, upscaler };
+  return upscaler;
+}
+
+/** Frees the cached model (end of a batch, or before loading another). */
+export function releaseUpscalers(): void {
+  cached?.upscaler.dispose();
+  cached = null;
+}
