@@ -2,7 +2,9 @@
 // go below: esrgan, cyclegan). Import this module once before calling getFamily().
 import { registerFamily } from './registry.js';
 import { vanillaFamily } from './vanilla/index.js';
+import { dcganFamily } from './dcgan/index.js';
 
 registerFamily(vanillaFamily);
+registerFamily(dcganFamily);
 
 export { getFamily, listFamilies, registerFamily } from './registry.js';
