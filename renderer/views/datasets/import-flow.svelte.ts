@@ -1,0 +1,95 @@
+// The path from "something was dropped" to an import job: upload first in browser mode (with
+// a count and an ETA), then `datasets:import` with the resulting paths. The job's progress and
+// report then arrive on the event channel.
+import type { ImportReport } from '../../../src/contract/index.js';
+import { api, userPathsFor, type DroppedFile } from '../../lib/api.js';
+import { jobs } from '../../lib/state/jobs.svelte.js';
+import { toasts } from '../../lib/state/toasts.svelte.js';
+
+export interface UploadState {
+  done: number;
+  total: number;
+  startedAt: number;
+  eta: number | null;
+}
+
+export class ImportFlow {
+  uploading = $state<UploadState | null>(null);
+  jobIds = $state<string[]>([]);
+  report = $state<ImportReport | null>(null);
+
+  /** Imports what was dropped; returns the job id, or null when it failed (a toast says why). */
+  async importDropped(files: DroppedFile[], topLevel: File[]): Promise<string | null> {
+    const name = guessName(files);
+    try {
+      const started = Date.now();
+      const paths = await userPathsFor(files, {
+        topLevel,
+        onProgress: (p) => {
+          const elapsed = (Date.now() - started) / 1000;
+          const eta = p.bytesDone > 0 ? (elapsed * (p.bytesTotal - p.bytesDone)) / p.bytesDone : null;
+          this.uploading = { done: p.done, total: p.total, startedAt: started, eta };
+        },
+      });
+      this.uploading = null;
+      if (paths.length === 0) throw new Error('nothing to import: the drop held no files');
+      return await this.importPaths(paths, name);
+    } catch (error) {
+      this.uploading = null;
+      toasts.error(error, 'Import failed');
+      return null;
+    }
+  }
+
+  async importPaths(paths: string[], name?: string): Promise<string | null> {
+    try {
+      const { jobId } = await api['datasets:import']({ paths, name });
+      this.track(jobId);
+      return jobId;
+    } catch (error) {
+      toasts.error(error, 'Import failed');
+      return null;
+    }
+  }
+
+  async importSample(sample: 'mnist' | 'emoji-google' | 'emoji-twitter', limit?: number): Promise<void> {
+    try {
+      const { jobId } = await api['datasets:importSample']({ sample, limit });
+      this.track(jobId);
+    } catch (error) {
+      toasts.error(error, 'Could not load the sample data');
+    }
+  }
+
+  track(jobId: string): void {
+    this.jobIds.push(jobId);
+    const stop = jobs.listen((e) => {
+      if (e.jobId !== jobId) return;
+      if (e.type === 'done') {
+        stop();
+        const result = e.result as unknown as ImportReport | undefined;
+        if (result && typeof result === 'object' && 'accepted' in result) this.report = result;
+        else void this.loadReport(jobId);
+      } else if (e.type === 'failed' || e.type === 'cancelled' || e.type === 'interrupted') {
+        stop();
+      }
+    });
+  }
+
+  async loadReport(jobId: string): Promise<void> {
+    const id = jobs.get(jobId)?.result?.datasetId;
+    if (typeof id !== 'string') return;
+    try {
+      this.report = await api['datasets:report']({ id });
+    } catch {
+      // the dataset page can still show its own report
+    }
+  }
+}
+
+function guessName(files: DroppedFile[]): string | undefined {
+  const tops = new Set(files.map((f) => f.relativePath.split('/')[0]));
+  if (tops.size === 1 && files[0]?.relativePath.includes('/')) return [...tops][0];
+  if (files.length === 1) return files[0].file.name.replace(/\.(zip)$/i, '');
+  return undefined;
+}
