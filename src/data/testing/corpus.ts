@@ -1,0 +1,91 @@
+// Test images made on the fly (never committed): good ones in every format, and the bad ones
+// validation must refuse. Used by the data tests.
+import sharp from 'sharp';
+import { crc32 } from 'node:zlib';
+
+type Rgb = { r: number; g: number; b: number };
+
+/** A w×h image with a gradient (so no two sizes/seeds hash alike). */
+export function gradientRaw(w: number, h: number, channels: 3 | 4, seed = 0): Buffer {
+  const out = Buffer.alloc(w * h * channels);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = (y * w + x) * channels;
+      out[o] = (x * 255) / Math.max(1, w - 1);
+      out[o + 1] = (y * 255) / Math.max(1, h - 1);
+      out[o + 2] = (seed * 37) & 255;
+      if (channels === 4) out[o + 3] = x < w / 2 ? 255 : 128;
+    }
+  }
+  return out;
+}
+
+export async function makeImage(format: 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff', w = 32, h = 24, options: { seed?: number; channels?: 3 | 4; gray?: boolean; orientation?: number; bit16?: boolean; palette?: boolean } = {}): Promise<Buffer> {
+  const channels = options.channels ?? 3;
+  let p = sharp(gradientRaw(w, h, channels, options.seed), { raw: { width: w, height: h, channels } });
+  if (options.gray) p = p.toColourspace('b-w');
+  if (options.bit16) p = p.toColourspace('rgb16');
+  if (options.orientation) p = p.withMetadata({ orientation: options.orientation });
+  if (format === 'png') return p.png({ palette: options.palette ?? false }).toBuffer();
+  if (format === 'jpeg') return p.jpeg().toBuffer();
+  if (format === 'webp') return p.webp().toBuffer();
+  if (format === 'gif') return p.gif().toBuffer();
+  return p.tiff().toBuffer();
+}
+
+/** An uncompressed 24-bit BMP, bottom-up, built by hand. */
+export function makeBmp(w: number, h: number, color: Rgb = { r: 200, g: 100, b: 50 }): Buffer {
+  const stride = Math.ceil((w * 3) / 4) * 4;
+  const buf = Buffer.alloc(54 + stride * h);
+  buf.write('BM', 0, 'latin1');
+  buf.writeUInt32LE(buf.length, 2);
+  buf.writeUInt32LE(54, 10);
+  buf.writeUInt32LE(40, 14);
+  buf.writeInt32LE(w, 18);
+  buf.writeInt32LE(h, 22);
+  buf.writeUInt16LE(1, 26);
+  buf.writeUInt16LE(24, 28);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = 54 + y * stride + x * 3;
+      buf[o] = color.b;
+      buf[o + 1] = color.g;
+      buf[o + 2] = y === 0 ? 0 : color.r; // bottom row differs: checks row order
+    }
+  }
+  return buf;
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+/** A PNG whose (valid, CRC-correct) header claims w×h, followed by a few bytes of data. */
+export function pngBombHeader(w = 20000, h = 20000): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', Buffer.from([0x78, 0x9c, 0x63, 0x60, 0x00, 0x00])),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+export const SVG = Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n');
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+/** The start of a pickle stream (protocol 4), as torch.save / pickle.dump write. */
+export const PICKLE = Buffer.from([0x80, 0x04, 0x95, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x7d, 0x94, 0x2e]);
+
+export async function truncatedJpeg(): Promise<Buffer> {
+  const full = await makeImage('jpeg', 128, 96, { seed: 3 });
+  return full.subarray(0, Math.floor(full.length * 0.6));
+}
