@@ -22,7 +22,7 @@ export interface SystemInfo {
   workspace: string;
   backend: { chosen: BackendName | null; table: BackendStatus[] };
   device: { cpu: string; cores: number; memoryBytes: number; adapter?: string };
-  transport: 'electron' | 'http';
+  transport: 'electron' | 'http' | 'cli';
 }
 
 export interface DiskUsage {

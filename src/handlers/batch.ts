@@ -1,0 +1,108 @@
+// batch:* — apply a model to files, folders and zips. The model and every setting are resolved
+// and frozen (plan.json) when the job is queued; the engine only executes the plan.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import yazl from 'yazl';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Handlers } from '../contract/api.js';
+import type { BatchReport, BatchSpec } from '../contract/batch.js';
+import { AppError } from '../contract/errors.js';
+import { PLAN_FILE } from '../jobs/batch/batch-task.js';
+import { settingsHash } from '../jobs/batch/manifest.js';
+import { planBatch, type BatchPlan } from '../jobs/batch/plan.js';
+import type { BatchModel, FrozenBatch } from '../jobs/batch/processors.js';
+import { buildReport } from '../jobs/batch/report.js';
+import { newJobId } from '../jobs/job-manager.js';
+import { writeFileAtomic } from '../inference/image-io.js';
+import { batchItems, getJob } from '../workspace/jobs-repo.js';
+import { getRun } from '../workspace/runs-repo.js';
+import type { AppContext } from './context.js';
+import { importedModel, resolvePretrained } from './models.js';
+import { runDir } from './runs.js';
+
+type BatchHandlers = Pick<Handlers, 'batch:start' | 'batch:report' | 'batch:exportZip'>;
+
+export const DEFAULT_MAX_PIXELS = 40_000_000;
+
+export function jobDir(ctx: AppContext, jobId: string): string {
+  return join(ctx.ws.root, 'jobs', jobId);
+}
+
+/** A run id, an imported model id or a pretrained name (esrgan-slim, esrgan-slim-x2). */
+export async function resolveBatchModel(ctx: AppContext, spec: Pick<BatchSpec, 'model' | 'task' | 'scale'>): Promise<BatchModel> {
+  const run = getRun(ctx.ws.catalog, spec.model);
+  if (run) {
+    if (run.task !== spec.task) throw new AppError('INVALID_ARGUMENT', `run ${run.id} is a ${run.task} model, not ${spec.task}`);
+    return { kind: 'run', id: run.id, dir: runDir(ctx, run.id) };
+  }
+  const imported = await importedModel(ctx, spec.model);
+  if (imported) {
+    if (imported.info.task !== spec.task) throw new AppError('INVALID_ARGUMENT', `model ${spec.model} is a ${imported.info.task} model, not ${spec.task}`);
+    return { kind: 'imported', id: spec.model, dir: imported.dir };
+  }
+  if (spec.task === 'superres') {
+    const id = await resolvePretrained(spec.model, spec.scale);
+    if (id) return { kind: 'pretrained', id };
+  }
+  throw new AppError('NOT_FOUND', `no model "${spec.model}" for ${spec.task}; list models with \`gan-studio models\``);
+}
+
+export function batchHandlers(ctx: AppContext): BatchHandlers {
+  const { ws, jobs } = ctx;
+  return {
+    'batch:start': async ({ spec }) => {
+      const inputs = await Promise.all(spec.inputs.map((p) => ctx.userPath(p)));
+      const out = spec.out ? await ctx.userPath(spec.out) : undefined;
+      const report = spec.report ? await ctx.userPath(spec.report) : undefined;
+      if (spec.task !== 'generate' && !inputs.length) throw new AppError('INVALID_ARGUMENT', `a ${spec.task} batch needs at least one input file, folder or zip`);
+      if (spec.task === 'generate' && !spec.count) throw new AppError('INVALID_ARGUMENT', 'a generate batch needs count (how many images)');
+      if (spec.task === 'cyclegan' && !spec.direction) throw new AppError('INVALID_ARGUMENT', 'a cyclegan batch needs direction a2b or b2a');
+      const resolvedModel = await resolveBatchModel(ctx, spec);
+      const id = newJobId('batch');
+      const dir = jobDir(ctx, id);
+      const outDir = out ?? join(ws.layout.exports, id);
+      const frozen: FrozenBatch = {
+        ...spec, inputs, ...(out ? { out } : {}), ...(report ? { report } : {}),
+        resolvedModel, maxPixels: spec.maxPixels ?? DEFAULT_MAX_PIXELS, outDir, jobDir: dir,
+      };
+      const plan = await planBatch(frozen, outDir, settingsHash({ ...frozen, model: `${resolvedModel.kind}:${resolvedModel.id}` }));
+      await mkdir(dir, { recursive: true });
+      await writeFileAtomic(join(dir, PLAN_FILE), Buffer.from(JSON.stringify(plan)));
+      const title = `${spec.task} ${spec.model}: ${plan.items.length} ${spec.task === 'generate' ? 'images' : 'files'}`;
+      jobs.submit({ id, kind: 'batch', title, task: 'batch', input: { spec: frozen }, pausable: true });
+      return { jobId: id };
+    },
+    'batch:report': async ({ jobId }) => {
+      const job = getJob(ws.catalog, jobId);
+      if (!job || job.kind !== 'batch') throw new AppError('NOT_FOUND', `no batch job ${jobId}`);
+      const file = join(jobDir(ctx, jobId), 'report.json');
+      if (existsSync(file) && job.state !== 'running') return JSON.parse(await readFile(file, 'utf8')) as BatchReport;
+      const plan = JSON.parse(await readFile(join(jobDir(ctx, jobId), PLAN_FILE), 'utf8')) as BatchPlan;
+      return buildReport(jobId, plan.outDir, batchItems(ws.catalog, jobId));
+    },
+    'batch:exportZip': async ({ jobId }) => {
+      const job = getJob(ws.catalog, jobId);
+      if (!job || job.kind !== 'batch') throw new AppError('NOT_FOUND', `no batch job ${jobId}`);
+      const plan = JSON.parse(await readFile(join(jobDir(ctx, jobId), PLAN_FILE), 'utf8')) as BatchPlan;
+      if (plan.outDir !== join(ws.layout.exports, jobId)) {
+        throw new AppError('INVALID_ARGUMENT', `batch ${jobId} wrote into ${plan.outDir}, not the workspace; its files are already there`);
+      }
+      const items = batchItems(ws.catalog, jobId).filter((i) => i.output && i.status !== 'failed');
+      const rel = `exports/${jobId}.zip`;
+      await zipFiles(join(ws.root, rel), items.map((i) => ({ path: i.output!, name: i.output!.slice(plan.outDir.length + 1) })));
+      return { path: rel };
+    },
+  };
+}
+
+export async function zipFiles(dest: string, files: Array<{ path: string; name: string }>): Promise<void> {
+  const zip = new yazl.ZipFile();
+  for (const f of files) zip.addFile(f.path, f.name, { compress: !/\.(png|jpe?g|webp)$/i.test(f.name) });
+  zip.end();
+  const tmp = `${dest}.partial-${process.pid}`;
+  await pipeline(zip.outputStream, createWriteStream(tmp));
+  const { rename } = await import('node:fs/promises');
+  await rename(tmp, dest);
+}

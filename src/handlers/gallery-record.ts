@@ -1,0 +1,42 @@
+// Pictures the engine reports (training samples, generations, upscales, translations) become
+// gallery items when they live inside the workspace (batch outputs in a user's own folder are
+// the user's files, not the gallery's).
+import { randomUUID } from 'node:crypto';
+import { relative, sep } from 'node:path';
+import { imageSize } from './image-size.js';
+import type { Task } from '../contract/common.js';
+import type { JobHooks } from '../jobs/job-manager.js';
+import { payloadOf } from '../jobs/job-store.js';
+import { insertGalleryItems } from '../workspace/gallery-repo.js';
+import { getRun, updateRun } from '../workspace/runs-repo.js';
+import type { Workspace } from '../workspace/workspace.js';
+
+export function workspaceRelative(ws: Workspace, path: string): string | null {
+  const rel = relative(ws.root, path);
+  if (!rel || rel.startsWith('..') || rel.startsWith(sep)) return null;
+  return rel.split(sep).join('/');
+}
+
+export function galleryHooks(ws: Workspace): JobHooks {
+  return {
+    onMetrics(job, step, values) {
+      if (job.runId) updateRun(ws.catalog, job.runId, { step, lastMetrics: values });
+    },
+    onOutput(job, note) {
+      const rel = workspaceRelative(ws, note.path);
+      if (!rel) return undefined;
+      const runId = note.runId ?? job.runId ?? null;
+      const run = runId ? getRun(ws.catalog, runId) : null;
+      const input = payloadOf(job).input as { spec?: { task?: Task } };
+      const task: Task = run?.task ?? input.spec?.task ?? (note.kind === 'upscale' ? 'superres' : note.kind === 'translation' ? 'cyclegan' : 'generate');
+      const size = imageSize(note.path);
+      const id = `g-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+      const before = note.beforePath ? workspaceRelative(ws, note.beforePath) : null;
+      insertGalleryItems(ws.catalog, [{
+        id, kind: note.kind, task, runId, model: note.model ?? run?.model ?? null, path: rel, thumb: null, beforePath: before,
+        width: size?.width ?? 0, height: size?.height ?? 0, step: note.step ?? null, seed: note.seed ?? null,
+      }]);
+      return id;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Every handler of the contract, one object per area, merged. `satisfies Handlers` makes a
+// missing or mistyped method a compile error.
+import type { Handlers } from '../contract/api.js';
+import type { AppContext } from './context.js';
+import { batchHandlers } from './batch.js';
+import { datasetsHandlers } from './datasets.js';
+import { galleryHandlers } from './gallery.js';
+import { jobsHandlers } from './jobs.js';
+import { modelsHandlers } from './models.js';
+import { runsHandlers } from './runs.js';
+import { systemHandlers } from './system.js';
+
+export function createHandlers(ctx: AppContext): Handlers {
+  return {
+    ...systemHandlers(ctx),
+    ...datasetsHandlers(ctx),
+    ...runsHandlers(ctx),
+    ...jobsHandlers(ctx),
+    ...batchHandlers(ctx),
+    ...galleryHandlers(ctx),
+    ...modelsHandlers(ctx),
+  } satisfies Handlers;
+}
+
+export { createApp, type App, type AppContext, type AppOptions } from './context.js';

@@ -1,0 +1,147 @@
+// models:* and generate:* — trained runs, the pretrained ESRGANs and imported TF.js models as
+// one list; importing validates a model folder (every weight file inside it, byte counts right).
+import { cp, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Handlers } from '../contract/api.js';
+import { AppError } from '../contract/errors.js';
+import { ModelSidecar, type ModelInfo } from '../contract/models.js';
+import { importOptional } from '../jobs/engine-tasks.js';
+import { listRuns } from '../workspace/runs-repo.js';
+import { folderBytes } from '../workspace/workspace.js';
+import type { AppContext } from './context.js';
+import { requireRun, runDir } from './runs.js';
+import { validateModelFolder } from './model-folder.js';
+
+type ModelsHandlers = Pick<Handlers, 'models:list' | 'models:import' | 'models:export' | 'generate:images' | 'generate:interpolate'>;
+
+interface PretrainedCatalog {
+  pretrainedModelInfos(): ModelInfo[];
+  resolvePretrainedId(model: string, scale?: number): string | null;
+  getPretrainedManifest(id: string): unknown;
+  pretrainedFolder(m: unknown): string;
+}
+
+const pretrained = () => importOptional<PretrainedCatalog>('../models/pretrained/catalog.js', 'pretrained models');
+
+export async function resolvePretrained(model: string, scale?: number): Promise<string | null> {
+  try {
+    return (await pretrained()).resolvePretrainedId(model, scale);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'BACKEND_UNAVAILABLE') return null;
+    throw error;
+  }
+}
+
+const SIDECAR_FILE = 'sidecar.json';
+
+export async function importedModel(ctx: AppContext, id: string): Promise<{ dir: string; info: ModelInfo } | null> {
+  if (!/^[A-Za-z0-9._-]+$/.test(id)) return null;
+  const dir = join(ctx.ws.layout.models, id);
+  try {
+    const side = JSON.parse(await readFile(join(dir, SIDECAR_FILE), 'utf8')) as ModelSidecar & { importedAt: number };
+    return {
+      dir,
+      info: {
+        id, name: side.name ?? id, source: 'imported', task: side.task, family: 'tfjs', ...(side.scale ? { scale: side.scale } : {}),
+        bytes: await folderBytes(dir), createdAt: side.importedAt ?? null, ...(side.licence ? { licence: side.licence } : {}),
+      },
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function modelsHandlers(ctx: AppContext): ModelsHandlers {
+  const { ws, jobs } = ctx;
+
+  const runGenerator = async (runId: string, task: 'generate' | 'interpolate', extra: Record<string, unknown>) => {
+    const run = requireRun(ctx, runId);
+    if (run.task !== 'generate') throw new AppError('INVALID_ARGUMENT', `run ${runId} is a ${run.task} model; generation needs a generate run`);
+    const outDir = join(ws.layout.gallery, runId, `${task}-${Date.now()}`);
+    const job = jobs.submit({ kind: 'generate', title: `${task} from ${run.name}`, task, input: { runId, runDir: runDir(ctx, runId), outDir, ...extra } });
+    const settled = await jobs.settled(job.id);
+    if (settled.state !== 'done') {
+      throw new AppError(settled.error?.code ?? 'CANCELLED', settled.error?.message ?? `generation ${settled.state}`);
+    }
+    const rel = (p: string) => (p.startsWith(ws.root + '/') ? p.slice(ws.root.length + 1) : p);
+    const result = settled.result as { items?: string[]; gif?: string | null } | null;
+    return { items: (result?.items ?? []).map(rel), gif: result?.gif ? rel(result.gif) : null };
+  };
+
+  return {
+    'models:list': async () => {
+      const trained: ModelInfo[] = listRuns(ws.catalog).filter((r) => r.step > 0).map((r) => ({
+        id: r.id, name: r.name, source: 'trained', task: r.task, family: r.model,
+        ...(r.spec.scale ? { scale: r.spec.scale } : {}), ...(r.spec.size ? { size: r.spec.size } : {}),
+        bytes: 0, createdAt: r.createdAt, metrics: r.lastMetrics,
+      }));
+      let shipped: ModelInfo[] = [];
+      try {
+        shipped = (await pretrained()).pretrainedModelInfos();
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'BACKEND_UNAVAILABLE')) throw error;
+      }
+      const imported: ModelInfo[] = [];
+      for (const name of (await readdir(ws.layout.models).catch(() => [] as string[])).sort()) {
+        const m = await importedModel(ctx, name);
+        if (m) imported.push(m.info);
+      }
+      return [...trained, ...shipped, ...imported];
+    },
+    'models:import': async ({ path, sidecar }) => {
+      const src = await ctx.userPath(path);
+      const st = await lstat(src).catch(() => null);
+      if (!st) throw new AppError('NOT_FOUND', `${src} does not exist`);
+      const folder = st.isDirectory() ? src : join(src, '..');
+      let side = sidecar;
+      if (!side) {
+        for (const name of ['gan-studio.json', SIDECAR_FILE]) {
+          const text = await readFile(join(folder, name), 'utf8').catch(() => null);
+          if (text === null) continue;
+          const parsed = ModelSidecar.safeParse(JSON.parse(text));
+          if (!parsed.success) throw new AppError('MODEL_INVALID', `${join(folder, name)} is not a valid sidecar: ${parsed.error.issues[0]?.message}`);
+          side = parsed.data;
+          break;
+        }
+      }
+      if (!side) {
+        throw new AppError('INVALID_ARGUMENT', `${folder} has no sidecar (gan-studio.json: task, scale, input range); pass --task and --scale, or add the file`);
+      }
+      const files = await validateModelFolder(folder);
+      const id = `${(side.name ?? basename(folder)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'model'}-${randomUUID().slice(0, 6)}`;
+      const dest = join(ws.layout.models, id);
+      await mkdir(dest, { recursive: true });
+      for (const f of files) {
+        await mkdir(join(dest, f, '..'), { recursive: true });
+        await cp(join(folder, f), join(dest, f));
+      }
+      await writeFile(join(dest, SIDECAR_FILE), JSON.stringify({ ...side, importedAt: Date.now() }, null, 2));
+      return (await importedModel(ctx, id))!.info;
+    },
+    'models:export': async ({ id, out }) => {
+      const dest = out ? await ctx.userPath(out) : join(ws.layout.exports, `model-${id}`);
+      const imported = await importedModel(ctx, id);
+      if (imported) {
+        await cp(imported.dir, dest, { recursive: true, errorOnExist: true, force: false });
+        return { path: dest };
+      }
+      const pre = await resolvePretrained(id);
+      if (pre) {
+        const cat = await pretrained();
+        const manifest = cat.getPretrainedManifest(pre) as { task?: string; scale?: number; inputRange?: [number, number]; name?: string; licence?: string };
+        await cp(cat.pretrainedFolder(manifest), dest, { recursive: true, errorOnExist: true, force: false });
+        await writeFile(join(dest, 'gan-studio.json'), JSON.stringify({ task: 'superres', scale: manifest.scale, inputRange: manifest.inputRange, name: manifest.name, licence: manifest.licence }, null, 2));
+        return { path: dest };
+      }
+      requireRun(ctx, id);
+      throw new AppError('BACKEND_UNAVAILABLE', `exporting a trained run as a TF.js folder is not built yet; its checkpoints are in ${runDir(ctx, id)}/checkpoints`);
+    },
+    'generate:images': async ({ runId, checkpoint, count, seed, grid }) => {
+      const { items } = await runGenerator(runId, 'generate', { count, seed, grid, ...(checkpoint ? { checkpoint } : {}) });
+      return { items };
+    },
+    'generate:interpolate': async ({ runId, checkpoint, from, to, frames, gif }) =>
+      runGenerator(runId, 'interpolate', { from, to, frames, gif, ...(checkpoint ? { checkpoint } : {}) }),
+  };
+}

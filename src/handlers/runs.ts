@@ -1,0 +1,150 @@
+// runs:* — training runs: the catalog row, the run folder (metrics, samples, checkpoints, log)
+// and the training job that writes it.
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Handlers } from '../contract/api.js';
+import { AppError } from '../contract/errors.js';
+import type { CheckpointInfo, RunSummary, SampleInfo } from '../contract/runs.js';
+import { importOptional } from '../jobs/engine-tasks.js';
+import { isLocked } from '../jobs/run-lock.js';
+import { readMetrics, runPaths } from '../training/run-files.js';
+import { getDataset } from '../workspace/datasets-repo.js';
+import { deleteGalleryForRun } from '../workspace/gallery-repo.js';
+import { getJob } from '../workspace/jobs-repo.js';
+import { deleteRunRow, getRun, insertRun, listRuns, updateRun } from '../workspace/runs-repo.js';
+import { folderBytes } from '../workspace/workspace.js';
+import type { AppContext } from './context.js';
+
+type RunsHandlers = Pick<Handlers, `runs:${string}` & keyof Handlers>;
+
+export function runDir(ctx: AppContext, id: string): string {
+  return join(ctx.ws.layout.runs, id);
+}
+
+export function requireRun(ctx: AppContext, id: string): RunSummary {
+  const run = getRun(ctx.ws.catalog, id);
+  if (!run) throw new AppError('NOT_FOUND', `no run ${id}; list runs with \`gan-studio runs\``);
+  return run;
+}
+
+async function withBytes(ctx: AppContext, run: RunSummary): Promise<RunSummary> {
+  return { ...run, bytes: await folderBytes(runDir(ctx, run.id)) };
+}
+
+function assertNotLocked(ctx: AppContext, id: string): void {
+  const owner = isLocked(runDir(ctx, id));
+  if (owner) throw new AppError('RUN_LOCKED', `run ${id} is being written by a gan-studio engine (pid ${owner.pid} on ${owner.hostname}); stop it first`);
+}
+
+export function runsHandlers(ctx: AppContext): RunsHandlers {
+  const { ws, jobs } = ctx;
+
+  const startJob = (run: RunSummary, resume: boolean) =>
+    jobs.submit({
+      kind: 'train', title: `train ${run.name}`, task: 'train', runId: run.id, pausable: true,
+      input: { runId: run.id, runDir: runDir(ctx, run.id), spec: run.spec, resume },
+    });
+
+  return {
+    'runs:list': async ({ includeTrashed }) => Promise.all(listRuns(ws.catalog, { includeTrashed }).map((r) => withBytes(ctx, r))),
+    'runs:get': async ({ id }) => withBytes(ctx, requireRun(ctx, id)),
+    'runs:start': ({ spec, name }) => {
+      for (const d of [spec.datasetId, spec.datasetA, spec.datasetB]) {
+        if (d && !getDataset(ws.catalog, d)) throw new AppError('NOT_FOUND', `no dataset ${d}; list datasets with \`gan-studio datasets\``);
+      }
+      if (spec.task === 'cyclegan' ? !(spec.datasetA && spec.datasetB) : !spec.datasetId) {
+        throw new AppError('INVALID_ARGUMENT', spec.task === 'cyclegan' ? 'a CycleGAN run needs datasetA and datasetB' : `a ${spec.task} run needs datasetId`);
+      }
+      const id = `${spec.model}-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 6)}`;
+      const run = insertRun(ws.catalog, { id, name: name ?? id, spec, totalSteps: spec.steps ?? 0 });
+      const job = startJob(run, false);
+      return { runId: id, jobId: job.id };
+    },
+    'runs:pause': ({ id }) => {
+      const run = requireRun(ctx, id);
+      if (!run.jobId) throw new AppError('JOB_STATE', `run ${id} has no job to pause`);
+      jobs.pause(run.jobId);
+      return { ok: true as const };
+    },
+    'runs:resume': ({ id }) => {
+      const run = requireRun(ctx, id);
+      const job = run.jobId ? getJob(ws.catalog, run.jobId) : null;
+      if (job && (job.state === 'queued' || job.state === 'running')) throw new AppError('JOB_STATE', `run ${id} is already ${job.state}`);
+      assertNotLocked(ctx, id);
+      if (job && (job.state === 'paused' || job.state === 'interrupted')) {
+        jobs.resume(job.id);
+        return { jobId: job.id };
+      }
+      // stopped, failed or done: a new job continues from the latest checkpoint
+      return { jobId: startJob(run, true).id };
+    },
+    'runs:stop': ({ id }) => {
+      const run = requireRun(ctx, id);
+      const job = run.jobId ? getJob(ws.catalog, run.jobId) : null;
+      if (!job || ['done', 'failed', 'cancelled'].includes(job.state)) throw new AppError('JOB_STATE', `run ${id} is not running`);
+      jobs.cancel(job.id);
+      return { ok: true as const };
+    },
+    'runs:metrics': async ({ id, sinceStep }) => (requireRun(ctx, id), readMetrics(runDir(ctx, id), sinceStep)),
+    'runs:samples': async ({ id }) => {
+      requireRun(ctx, id);
+      const dir = runPaths(runDir(ctx, id)).samples;
+      const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^step-\d+\.png$/.test(n)).sort();
+      const out: SampleInfo[] = [];
+      for (const n of names) {
+        const st = await stat(join(dir, n)).catch(() => null);
+        out.push({ step: Number(n.slice(5, -4)), path: `runs/${id}/samples/${n}`, createdAt: st ? Math.round(st.mtimeMs) : 0 });
+      }
+      return out;
+    },
+    'runs:checkpoints': async ({ id }) => {
+      requireRun(ctx, id);
+      const m = await importOptional<{ listCheckpoints(dir: string): Promise<CheckpointInfo[]> }>('../training/checkpoint.js', 'checkpoints');
+      return m.listCheckpoints(runDir(ctx, id));
+    },
+    'runs:log': async ({ id }) => {
+      requireRun(ctx, id);
+      const text = await readFile(runPaths(runDir(ctx, id)).log, 'utf8').catch(() => '');
+      return text.length > 200_000 ? text.slice(-200_000) : text;
+    },
+    'runs:update': async ({ id, name, notes }) => {
+      requireRun(ctx, id);
+      updateRun(ws.catalog, id, { name, notes });
+      return withBytes(ctx, requireRun(ctx, id));
+    },
+    'runs:trash': ({ id }) => {
+      const run = requireRun(ctx, id);
+      const job = run.jobId ? getJob(ws.catalog, run.jobId) : null;
+      if (job && ['queued', 'running'].includes(job.state)) throw new AppError('JOB_STATE', `run ${id} is ${job.state}; stop it before moving it to the trash`);
+      assertNotLocked(ctx, id);
+      updateRun(ws.catalog, id, { trashed: true });
+      return { ok: true as const };
+    },
+    'runs:restore': ({ id }) => (requireRun(ctx, id), updateRun(ws.catalog, id, { trashed: false }), { ok: true as const }),
+    'runs:diagnostics': async ({ id }) => {
+      const run = requireRun(ctx, id);
+      const job = run.jobId ? jobs.get(run.jobId) : null;
+      const log = await readFile(runPaths(runDir(ctx, id)).log, 'utf8').catch(() => '');
+      return [
+        `run ${run.id} (${run.name}) — ${run.task}/${run.model}, ${run.state}, step ${run.step}/${run.totalSteps}`,
+        `spec: ${JSON.stringify(run.spec)}`,
+        `job: ${job ? `${job.id} ${job.state}${job.error ? ` ${job.error.code}: ${job.error.message}` : ''}` : 'none'}`,
+        `platform: ${process.platform} ${process.arch}, node ${process.versions.node}`,
+        '--- last log lines ---',
+        ...log.trimEnd().split('\n').slice(-50),
+      ].join('\n');
+    },
+    'runs:emptyTrash': async () => {
+      let freedBytes = 0;
+      for (const run of listRuns(ws.catalog, { includeTrashed: true }).filter((r) => r.trashed)) {
+        if (isLocked(runDir(ctx, run.id))) continue;
+        freedBytes += await folderBytes(runDir(ctx, run.id));
+        await rm(runDir(ctx, run.id), { recursive: true, force: true });
+        deleteGalleryForRun(ws.catalog, run.id);
+        deleteRunRow(ws.catalog, run.id);
+      }
+      return { freedBytes };
+    },
+  };
+}
