@@ -12,3 +12,4 @@ export * from './api.js';
 
 /** What a subscription to the one event channel returns. */
 export type Unsubscribe = () => void;
+export * from './bridge.js';
