@@ -3,8 +3,10 @@
 import { registerFamily } from './registry.js';
 import { vanillaFamily } from './vanilla/index.js';
 import { dcganFamily } from './dcgan/index.js';
+import { esrganFamily } from './esrgan/index.js';
 
 registerFamily(vanillaFamily);
 registerFamily(dcganFamily);
+registerFamily(esrganFamily);
 
 export { getFamily, listFamilies, registerFamily } from './registry.js';
