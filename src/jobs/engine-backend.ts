@@ -16,8 +16,16 @@ export function ensureBackend(pref: BackendPref = 'auto'): Promise<string> {
     } catch (error) {
       if ((error as { code?: string }).code !== 'BACKEND_UNAVAILABLE') throw error;
       const tf = await import('@tensorflow/tfjs');
-      const want = pref === 'auto' ? 'cpu' : pref;
-      if (!(await tf.setBackend(want))) await tf.setBackend('cpu');
+      const want = pref === 'auto' ? 'wasm' : pref;
+      if (want === 'wasm') {
+        try {
+          const wasm = await importOptional<{ prepareWasm(): Promise<void> }>('../engine/wasm-setup.js', 'wasm backend');
+          await wasm.prepareWasm();
+        } catch {
+          // without the engine's wasm setup, fall back to the cpu backend below
+        }
+      }
+      if (!(await tf.setBackend(want).catch(() => false))) await tf.setBackend('cpu');
       await tf.ready();
       return tf.getBackend();
     }

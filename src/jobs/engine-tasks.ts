@@ -43,7 +43,9 @@ export async function importOptional<T>(relative: string, what: string): Promise
     return (await import(url)) as T;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(relative.replace(/^(\.\.\/)+/, ''))) {
+    // only the module itself missing means "not built"; a missing import inside it is a real bug
+    const missing = /Cannot find (?:module|package) '([^']+)'/.exec(String((error as Error).message))?.[1] ?? '';
+    if (code === 'ERR_MODULE_NOT_FOUND' && missing.endsWith(relative.replace(/^(\.\.\/)+/, ''))) {
       throw new AppError('BACKEND_UNAVAILABLE', `${what}: not built yet (${relative} is missing from this build)`);
     }
     throw error;
