@@ -3,7 +3,7 @@ import { cleanup, render, screen } from '@testing-library/svelte';
 import LossChart from './LossChart.svelte';
 import { toAligned, smooth } from './chart-data.js';
 
-const points = [
+const points: Array<{ step: number; values: Record<string, number> }> = [
   { step: 100, values: { 'loss/G': 2.0, 'loss/D': 0.9, 'perf/imagesPerSec': 40 } },
   { step: 200, values: { 'loss/G': 1.5, 'loss/D': 0.7 } },
   { step: 300, values: { 'loss/G': 1.25, 'loss/D': 0.65 } },
