@@ -1,0 +1,29 @@
+// Registers the super-resolution training source with the training layer: `gan-studio train
+// --task superres` (and the engine's train task) import this module once, then
+// buildTrainSource() finds the builder by task.
+import { AppError } from '../contract/errors.js';
+import { optionalImport, registerSourceBuilder } from '../training/source-builders.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { listImageFiles, loadHrImages, srPairSource } from './sr-pairs.js';
+
+type LoadDatasetImages = (ws: Workspace, datasetId: string, o: { split: 'train' | 'validation' | 'all' }) => Promise<string[]>;
+
+registerSourceBuilder('superres', async (ws, spec, args) => {
+  const scale = spec.scale ?? 2;
+  let paths: string[];
+  if (ws && spec.datasetId) {
+    const data = await optionalImport<{ loadDatasetImages: LoadDatasetImages }>('../data/dataset-source.js');
+    if (!data) throw new AppError('BACKEND_UNAVAILABLE', 'this build cannot read workspace datasets yet; pass --data FOLDER of HR images');
+    paths = await data.loadDatasetImages(ws, spec.datasetId, { split: 'all' });
+  } else if (args.data) {
+    paths = await listImageFiles(args.data);
+  } else {
+    throw new AppError('INVALID_ARGUMENT', 'a super-resolution run needs HR images: pass --data FOLDER or a dataset id');
+  }
+  if (paths.length === 0) throw new AppError('INVALID_ARGUMENT', `no images found in ${args.data ?? spec.datasetId}`);
+  const images = await loadHrImages(paths, { channels: spec.channels, minSide: spec.size }, args.ctx);
+  const mode = spec.extra.degrade === 'realesrgan' ? 'realesrgan' : 'bicubic';
+  return srPairSource(images, { size: spec.size, scale, channels: spec.channels, seed: spec.seed, degrade: { mode } });
+});
+
+export const superresSourceRegistered = true;
