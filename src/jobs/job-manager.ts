@@ -42,6 +42,7 @@ interface ActiveProgress {
   startedAt: number;
   startDone: number | null;
   lastStored: number;
+  last?: Progress;
 }
 
 export class JobManager {
@@ -333,6 +334,7 @@ export class JobManager {
       case 'progress': {
         const progress = this.withEta(id, report.progress);
         const state = this.progressState.get(id);
+        if (state) state.last = progress;
         if (state && at - state.lastStored > 1000) {
           state.lastStored = at;
           const job = updateJob(this.ws.catalog, id, { progress }) ? getJob(this.ws.catalog, id) : null;
@@ -384,14 +386,15 @@ export class JobManager {
   }
 
   private setState(id: string, state: JobState, extra: Parameters<typeof updateJob>[2] = {}): void {
-    updateJob(this.ws.catalog, id, { state, ...extra });
+    // the last progress value always lands in the catalog (periodic writes may have skipped it)
+    const last = this.progressState.get(id)?.last;
+    updateJob(this.ws.catalog, id, { state, ...(last ? { progress: last } : {}), ...extra });
     const job = getJob(this.ws.catalog, id);
     if (job?.runId) updateRun(this.ws.catalog, job.runId, { state, jobId: id });
   }
 
   private finish(id: string, outcome: TaskOutcome): void {
     const at = Date.now();
-    this.progressState.delete(id);
     if (outcome.stopped === 'paused') {
       this.setState(id, 'paused', { errors: outcome.errors });
       this.emit({ type: 'paused', jobId: id, at });
@@ -402,21 +405,22 @@ export class JobManager {
       this.setState(id, 'done', { endedAt: at, errors: outcome.errors ?? 0, result: outcome.result ?? null });
       this.emit({ type: 'done', jobId: id, at, errors: outcome.errors ?? 0, ...(outcome.result ? { result: outcome.result } : {}) });
     }
+    this.progressState.delete(id);
     this.notifySettled(id);
   }
 
   private fail(id: string, error: unknown): void {
     const wire: WireError = error && typeof error === 'object' && 'code' in error ? (error as WireError) : { code: 'INTERNAL', message: String(error) };
     const e = error instanceof AppError ? error.toWire() : wire;
-    this.progressState.delete(id);
     this.setState(id, 'failed', { endedAt: Date.now(), error: e });
+    this.progressState.delete(id);
     this.emit({ type: 'failed', jobId: id, at: Date.now(), code: e.code, message: e.message });
     this.notifySettled(id);
   }
 
   private interrupt(id: string, reason: string): void {
-    this.progressState.delete(id);
     this.setState(id, 'interrupted', { endedAt: Date.now(), position: null, error: { code: 'ENGINE_CRASHED', message: reason } });
+    this.progressState.delete(id);
     this.emit({ type: 'interrupted', jobId: id, at: Date.now(), reason });
     this.notifySettled(id);
   }

@@ -1,10 +1,12 @@
-import type { Command } from '../command.js';
-import { AppError } from '../../contract/errors.js';
+import { UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
+import { OUTPUT_FORMATS, type BatchReport } from '../../contract/batch.js';
+import { TASKS } from '../../contract/common.js';
+import { call, waitForJob, withApp } from '../../handlers/cli-client.js';
 
 export const batchCommand: Command = {
   name: 'batch',
   summary: 'Apply a model to files, folders or zips into an output folder',
-  usage: 'gan-studio batch --task superres|cyclegan|generate --model M INPUT... --out DIR [--report FILE] [--fail-fast]',
+  usage: 'gan-studio batch --task superres|cyclegan|generate --model M INPUT... --out DIR [--report FILE] [--fail-fast] [--scale S] [--direction a2b|b2a] [--format png|jpg|webp] [--quality Q] [--tile N] [--count N] [--seed N] [--max-pixels N]',
   options: {
     'task': { type: 'string' },
     'model': { type: 'string' },
@@ -18,8 +20,52 @@ export const batchCommand: Command = {
     'tile': { type: 'string' },
     'count': { type: 'string' },
     'seed': { type: 'string' },
+    'max-pixels': { type: 'string' },
   },
-  async run() {
-    throw new AppError('INTERNAL', '`gan-studio batch` is not implemented yet');
+  async run(ctx) {
+    const v = ctx.values;
+    const task = choiceOpt(v, 'task', TASKS);
+    const model = stringOpt(v, 'model');
+    const out = stringOpt(v, 'out');
+    if (!task || !model || !out) throw new UsageError('--task, --model and --out are required');
+    if (task !== 'generate' && !ctx.positionals.length) throw new UsageError('give at least one input file, folder or zip');
+    const scale = intOpt(v, 'scale');
+    const spec = {
+      task, model, out, inputs: ctx.positionals,
+      ...(stringOpt(v, 'report') ? { report: stringOpt(v, 'report') } : {}),
+      failFast: v['fail-fast'] === true,
+      ...(scale !== undefined ? { scale: scale as 2 | 3 | 4 } : {}),
+      ...(choiceOpt(v, 'direction', ['a2b', 'b2a'] as const) ? { direction: choiceOpt(v, 'direction', ['a2b', 'b2a'] as const) } : {}),
+      ...(choiceOpt(v, 'format', OUTPUT_FORMATS) ? { format: choiceOpt(v, 'format', OUTPUT_FORMATS) } : {}),
+      ...(intOpt(v, 'quality') !== undefined ? { quality: intOpt(v, 'quality') } : {}),
+      ...(intOpt(v, 'tile') !== undefined ? { tile: intOpt(v, 'tile') } : {}),
+      ...(intOpt(v, 'count') !== undefined ? { count: intOpt(v, 'count') } : {}),
+      ...(intOpt(v, 'seed') !== undefined ? { seed: intOpt(v, 'seed') } : {}),
+      ...(intOpt(v, 'max-pixels') !== undefined ? { maxPixels: intOpt(v, 'max-pixels') } : {}),
+    };
+    return withApp(ctx, async (app) => {
+      const { jobId } = await call(app, 'batch:start', { spec });
+      const job = await waitForJob(ctx, app, jobId);
+      let report: BatchReport | null = null;
+      try {
+        report = await call(app, 'batch:report', { jobId });
+      } catch {
+        report = null;
+      }
+      if (ctx.json) {
+        ctx.io.out(JSON.stringify({ event: 'result', job, report: report && { ...report, items: undefined } }));
+      } else {
+        for (const f of report?.items.filter((i) => i.status === 'failed') ?? []) ctx.io.err(`failed: ${f.input}: ${f.code}: ${f.message}`);
+        if (job.state === 'done') {
+          const tail = report ? ` (${report.ok} written, ${report.skipped} already done)` : '';
+          ctx.io.out(job.errors ? `completed with ${job.errors} error${job.errors === 1 ? '' : 's'}${tail}` : `completed${tail}`);
+        } else {
+          ctx.io.out(`${job.state}${job.error ? `: ${job.error.code}: ${job.error.message}` : ''}`);
+        }
+        ctx.io.out(`report: ${(job.result as { report?: string } | null)?.report ?? '(none)'}`);
+      }
+      if (job.state === 'done') return job.errors ? 1 : 0;
+      return job.state === 'cancelled' ? 130 : 1;
+    });
   },
 };

@@ -1,17 +1,48 @@
-import type { Command } from '../command.js';
-import { AppError } from '../../contract/errors.js';
+import { UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
+import { TASKS } from '../../contract/common.js';
+import { call, print, table, withApp } from '../../handlers/cli-client.js';
 
 export const modelsCommand: Command = {
   name: 'models',
   summary: 'List trained and pretrained models; import and export TF.js models',
-  usage: 'gan-studio models [list|import DIR [--task T --scale S]|export ID [--out DIR]] [--json]',
+  usage: 'gan-studio models [list|import DIR [--task T --scale S --input-range LO,HI]|export ID [--out DIR]] [--json]',
   options: {
     'task': { type: 'string' },
     'scale': { type: 'string' },
     'out': { type: 'string' },
     'input-range': { type: 'string' },
+    'name': { type: 'string' },
   },
-  async run() {
-    throw new AppError('INTERNAL', '`gan-studio models` is not implemented yet');
+  async run(ctx) {
+    const [action = 'list', arg] = ctx.positionals;
+    return withApp(ctx, async (app) => {
+      if (action === 'list') {
+        const models = await call(app, 'models:list', {});
+        print(ctx, models, () => table(models.map((m) => ({ ...m, scale: m.scale ? `×${m.scale}` : '' })), ['id', 'source', 'task', 'family', 'scale', 'name']));
+        return 0;
+      }
+      if (!arg) throw new UsageError(`models ${action} needs ${action === 'import' ? 'a folder' : 'a model id'}`);
+      if (action === 'import') {
+        const task = choiceOpt(ctx.values, 'task', TASKS);
+        const range = stringOpt(ctx.values, 'input-range');
+        const parsedRange = range?.split(',').map(Number);
+        if (range && (parsedRange!.length !== 2 || parsedRange!.some((n) => !Number.isFinite(n)))) throw new UsageError('--input-range LO,HI, e.g. 0,255');
+        const scale = intOpt(ctx.values, 'scale');
+        const sidecar = task ? {
+          task, ...(scale ? { scale: scale as 2 | 3 | 4 | 8 } : {}), ...(parsedRange ? { inputRange: parsedRange as [number, number] } : {}),
+          ...(stringOpt(ctx.values, 'name') ? { name: stringOpt(ctx.values, 'name') } : {}),
+        } : undefined;
+        const info = await call(app, 'models:import', { path: arg, ...(sidecar ? { sidecar } : {}) });
+        print(ctx, info, () => [`imported ${info.id} (${info.task}${info.scale ? ` ×${info.scale}` : ''})`]);
+        return 0;
+      }
+      if (action === 'export') {
+        const out = stringOpt(ctx.values, 'out');
+        const r = await call(app, 'models:export', { id: arg, ...(out ? { out } : {}) });
+        print(ctx, r, () => [`exported to ${r.path}`]);
+        return 0;
+      }
+      throw new UsageError(`unknown action "${action}"`);
+    });
   },
 };
