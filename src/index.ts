@@ -1,5 +1,6 @@
 // The core's public entry: what the Electron shell (electron/) may import from src/. Lint
 // refuses any other path into src/ from electron/, so this file is the whole surface.
+export { createApp, type App, type AppOptions } from './handlers/context.js';
 export { main as runCli, version } from './cli/main.js';
 export { COMMANDS } from './cli/commands/index.js';
 export { resolveWorkspace, workspaceLayout } from './workspace/paths.js';

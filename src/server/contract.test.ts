@@ -2,14 +2,16 @@
 // (`invoke(app.handlers, ...)`, which is what Electron IPC runs) and HTTP + WebSocket. Results
 // and `{code, message}` errors must be identical.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { invoke, type Result } from '../contract/api.js';
 import type { JobEvent } from '../contract/events.js';
 import { startServer, type RunningServer } from './server.js';
-import { fixtureApp } from './fixture-app.js';
+import { createApp, type App } from '../handlers/context.js';
+import { uploadsRoot } from './upload.js';
 
 type Call = (name: string, input: unknown) => Promise<Result<unknown>>;
 interface Transport {
@@ -19,7 +21,7 @@ interface Transport {
 }
 
 let root: string;
-let app: ReturnType<typeof fixtureApp>;
+let app: App;
 let server: RunningServer;
 const sockets: WebSocket[] = [];
 
@@ -61,7 +63,13 @@ const overHttp: Transport = {
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gan-contract-'));
-  app = fixtureApp(root);
+  // a small folder "uploaded" earlier: importing it is a real job with real events
+  const drop = join(uploadsRoot(root), 'drop-1');
+  await mkdir(drop, { recursive: true });
+  for (let i = 0; i < 3; i++) {
+    await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 40 * i, g: 90, b: 200 - 50 * i } } }).png().toFile(join(drop, `img-${i}.png`));
+  }
+  app = await createApp({ workspace: root, engine: 'inline', transport: 'http', allow: [uploadsRoot(root)] });
   server = await startServer({ app, port: 0 });
 });
 afterAll(async () => {
@@ -102,14 +110,22 @@ describe.each([
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     expect(await transport().call('datasets:list', {})).toEqual({ ok: true, value: [] });
   });
+});
+
+// After the suites above: importing creates datasets, so "starts empty" would no longer hold.
+describe.each([
+  ['in-process', () => inProcess],
+  ['http+ws', () => overHttp],
+])('job events over %s', (_name, transport) => {
 
   it("a job's events arrive on the event channel", async () => {
-    const started = await transport().call('datasets:importSample', { sample: 'mnist', limit: 4 });
+    const started = await transport().call('datasets:import', { paths: [join(uploadsRoot(root), 'drop-1')], name: `drop ${_name}` });
     expect(started.ok).toBe(true);
     const { jobId } = (started as { value: { jobId: string } }).value;
     const events = await transport().jobEvents(jobId);
     expect(events[0]!.type).toBe('queued');
-    expect(events.at(-1)!.type).toBe('done');
+    expect(events.map((e) => e.type)).toContain('started');
+    expect(events.at(-1)).toMatchObject({ type: 'done' });
   });
 });
 
@@ -121,6 +137,9 @@ describe('both transports agree', () => {
       ['datasets:get', { id: '../etc' }],
       ['datasets:list', { unexpected: 1 }],
       ['runs:get', { id: 'nope' }],
+      ['jobs:get', { id: 'nope' }],
+      ['datasets:import', { paths: ['/etc'] }],
+      ['system:info', {}],
       ['nope', {}],
     ];
     for (const [name, input] of cases) {

@@ -5,9 +5,7 @@
 import type { z } from 'zod';
 import { UserPath } from '../contract/common.js';
 import { methods, type MethodName } from '../contract/api.js';
-import { AppError } from '../contract/errors.js';
-import { isAbsolute } from 'node:path';
-import { isInsideReal } from './safe-path.js';
+import { checkUserPath } from '../handlers/context.js';
 
 interface ZodInternals {
   _zod: { def: { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; innerType?: z.ZodType; options?: z.ZodType[]; in?: z.ZodType; out?: z.ZodType } };
@@ -50,19 +48,6 @@ export async function assertPathsAllowed(name: MethodName, raw: unknown, roots: 
   const parsed = methods[name].input.safeParse(raw ?? {});
   if (!parsed.success) return; // invoke() answers INVALID_ARGUMENT, identically on every transport
   const paths = [...new Set(collectUserPaths(methods[name].input, parsed.data))];
-  for (const p of paths) {
-    if (!isAbsolute(p)) {
-      throw new AppError('PATH_NOT_ALLOWED', `${name}: "${p}" is not an absolute path on the server; upload the files, or start the server with --allow DIR`);
-    }
-    let ok = false;
-    for (const root of roots) {
-      if (await isInsideReal(root, p)) {
-        ok = true;
-        break;
-      }
-    }
-    if (!ok) {
-      throw new AppError('PATH_NOT_ALLOWED', `${name}: "${p}" is outside the folders this server may read; upload the files, or restart with \`gan-studio serve --allow DIR\``);
-    }
-  }
+  // the handlers' own check, so the error is identical whether the transport or a handler refuses
+  for (const p of paths) await checkUserPath(p, roots);
 }
