@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../main.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gan-cli-train-'));
+  await mkdir(join(root, 'imgs'));
+  for (let i = 0; i < 6; i++) {
+    await sharp({ create: { width: 20, height: 14, channels: 3, background: { r: i * 40, g: 90, b: 200 - i * 30 } } }).png().toFile(join(root, 'imgs', `${i}.png`));
+  }
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function cli(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), tty: false });
+  return { code, out, err };
+}
+
+describe('gan-studio train / generate (folder data, --json)', () => {
+  it('trains, resumes, refuses another config, and generates', async () => {
+    const run = join(root, 'run');
+    const base = ['train', '--task', 'generate', '--model', 'vanilla', '--preset', 'tiny', '--data', join(root, 'imgs'), '--out', run, '--backend', 'cpu', '--json'];
+    const first = await cli([...base, '--steps', '2', '--sample-every', '1']);
+    expect(first.code, first.err.join('\n')).toBe(0);
+    const events = first.out.map((l) => JSON.parse(l) as { event: string; step?: number; stopped?: string });
+    expect(events.at(-1)).toMatchObject({ event: 'done', step: 2, stopped: 'done' });
+    expect(events.some((e) => e.event === 'metrics')).toBe(true);
+
+    const resumed = await cli(['train', '--data', join(root, 'imgs'), '--out', run, '--resume', '--steps', '3', '--backend', 'cpu', '--json']);
+    expect(resumed.code, resumed.err.join('\n')).toBe(0);
+    expect(JSON.parse(resumed.out.at(-1)!)).toMatchObject({ event: 'done', step: 3 });
+
+    const mismatch = await cli(['train', '--data', join(root, 'imgs'), '--out', run, '--resume', '--steps', '4', '--loss', 'hinge', '--backend', 'cpu', '--json']);
+    expect(mismatch.code).toBe(1);
+    expect(JSON.parse(mismatch.out.at(-1)!)).toMatchObject({ event: 'failed', code: 'CONFIG_MISMATCH' });
+
+    const gen = await cli(['generate', '--run', run, '--count', '2', '--out', join(root, 'gen'), '--backend', 'cpu']);
+    expect(gen.code, gen.err.join('\n')).toBe(0);
+    expect((await readdir(join(root, 'gen'))).sort()).toEqual(['seed-000000.png', 'seed-000001.png']);
+  });
+});

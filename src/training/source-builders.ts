@@ -1,0 +1,62 @@
+// Which BatchSource a task trains on. Each task's owner registers a builder here (generate:
+// below; superres and cyclegan: their own modules), and the CLI / job engine call
+// `buildTrainSource` without knowing the tasks.
+import { AppError } from '../contract/errors.js';
+import type { Task } from '../contract/common.js';
+import type { BatchSource } from '../data/types.js';
+import type { TaskContext } from '../jobs/reporter.js';
+import type { ResolvedSpec } from '../models/types.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { folderSource } from './folder-source.js';
+
+export interface SourceArgs {
+  /** --data as given when no workspace dataset stands for it (a plain folder) */
+  data?: string;
+  dataA?: string;
+  dataB?: string;
+  ctx: TaskContext;
+}
+
+/**
+ * `ws` is null when the caller has no workspace (the folder fallback); builders then read
+ * args.data / dataA / dataB as folders. With a workspace, spec.datasetId (A/B) name datasets.
+ */
+export type SourceBuilder = (ws: Workspace | null, spec: ResolvedSpec, args: SourceArgs) => Promise<BatchSource>;
+
+const builders = new Map<Task, SourceBuilder>();
+
+export function registerSourceBuilder(task: Task, builder: SourceBuilder): void {
+  builders.set(task, builder);
+}
+
+export function getSourceBuilder(task: Task): SourceBuilder {
+  const builder = builders.get(task);
+  if (!builder) throw new AppError('BACKEND_UNAVAILABLE', `no training data source is registered for task "${task}" in this build`);
+  return builder;
+}
+
+export function buildTrainSource(ws: Workspace | null, spec: ResolvedSpec, args: SourceArgs): Promise<BatchSource> {
+  return getSourceBuilder(spec.task)(ws, spec, args);
+}
+
+/** Imports a module of another area if this build has it (areas land independently). */
+export async function optionalImport<T>(relativeToTraining: string): Promise<T | null> {
+  try {
+    return (await import(new URL(relativeToTraining, import.meta.url).href)) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+type OpenDatasetSource = (ws: Workspace, datasetId: string, o: { size: number; channels: 1 | 3; seed: number; flip?: boolean }) => Promise<BatchSource>;
+
+registerSourceBuilder('generate', async (ws, spec, args) => {
+  if (ws && spec.datasetId) {
+    const data = await optionalImport<{ openDatasetSource: OpenDatasetSource }>('../data/dataset-source.js');
+    if (!data) throw new AppError('BACKEND_UNAVAILABLE', 'this build has no dataset cache yet; pass --data FOLDER to train on a folder of images');
+    return data.openDatasetSource(ws, spec.datasetId, { size: spec.size, channels: spec.channels, seed: spec.seed, flip: true });
+  }
+  if (args.data) return folderSource(args.data, { size: spec.size, channels: spec.channels, seed: spec.seed }, args.ctx);
+  throw new AppError('INVALID_ARGUMENT', 'a generation run needs images: pass --data FOLDER or a dataset id');
+});
