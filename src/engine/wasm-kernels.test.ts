@@ -53,8 +53,9 @@ const convCases: ConvCase[] = [
   { x: [2, 11, 10, 2], k: 4, cout: 3, s: 2, pad: 'valid' },
   { x: [1, 12, 12, 3], k: 7, cout: 4, s: 1, pad: 'valid' },
   { x: [2, 10, 10, 3], k: 7, cout: 2, s: 1, pad: 'same' },
-  { x: [2, 16, 16, 64], k: 4, cout: 64, s: 2, pad: 'same' },
-  { x: [2, 8, 8, 64], k: 3, cout: 64, s: 1, pad: 'same' },
+  // 64 channels at small sizes: the cpu reference's filter gradient is a naive loop.
+  { x: [1, 8, 8, 64], k: 4, cout: 32, s: 2, pad: 'same' },
+  { x: [2, 6, 6, 64], k: 3, cout: 64, s: 1, pad: 'same' },
   { x: [2, 13, 13, 4], k: 3, cout: 4, s: 3, pad: 'valid' },
 ];
 

@@ -11,10 +11,16 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { swapOuterInner } from './heap-ops.js';
 import { type Scratch, withScratch } from './kernel-utils.js';
 
 function swapLastTwo(s: Scratch, t: TensorInfo): TensorInfo {
   const rank = t.shape.length;
+  const rows = t.shape[rank - 2]!;
+  const cols = t.shape[rank - 1]!;
+  const outShape = [...t.shape.slice(0, -2), cols, rows];
+  // One matrix (the dense-layer case): the tiled JS transpose; batches go to the wasm kernel.
+  if (t.shape.slice(0, -2).every((d) => d === 1)) return swapOuterInner(s, t, rows, 1, cols, outShape);
   const perm = t.shape.map((_, i) => i);
   perm[rank - 2] = rank - 1;
   perm[rank - 1] = rank - 2;

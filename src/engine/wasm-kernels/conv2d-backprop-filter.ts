@@ -9,7 +9,7 @@
 // im2col done implicitly by its indirection buffer. The alternatives measured worse: an explicit
 // im2col needs KH*KW strided slices (StridedSlice on wasm moves ~4M floats/s), and the natural
 // matmul layout needs a transposeA matmul (0.3-0.8 GFLOP/s). The only data movement left is one
-// transpose of x, one of dy and one of the small result.
+// relayout of x, one of dy and one of the small result, done in JS on the heap (heap-ops.ts).
 import {
   backend_util,
   Conv2DBackpropFilter,
@@ -18,6 +18,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { swapOuterInner, swapOuterMiddle } from './heap-ops.js';
 import { nhwcShape, toNhwc, withScratch } from './kernel-utils.js';
 
 export function conv2dBackpropFilterWasm(args: {
@@ -37,15 +38,16 @@ export function conv2dBackpropFilterWasm(args: {
     false,
     backend_util.convertConv2DDataFormat(dataFormat),
   );
-  const [, inH, inW] = nhwcShape(inputs.x.shape, dataFormat);
+  const [n, inH, inW, ci] = nhwcShape(inputs.x.shape, dataFormat);
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { outHeight: oh, outWidth: ow, padInfo } = info;
 
   return withScratch(backend, (s) => {
     const x = toNhwc(s, inputs.x, dataFormat);
     const dy = toNhwc(s, inputs.dy, dataFormat);
-    const xT = s.transpose(x, [3, 1, 2, 0]); // [CI, H, W, N]
-    const dyT = s.transpose(dy, [1, 2, 0, 3]); // [OH, OW, N, CO]
+    const co = dy.shape[3]!;
+    const xT = swapOuterInner(s, x, n, inH * inW, ci, [ci, inH, inW, n]);
+    const dyT = swapOuterMiddle(s, dy, n, oh * ow, co, [oh, ow, n, co]);
     // The forward pass may have ignored trailing rows (stride leftovers, or a bottom pad); pad only
     // as far as the last tap that was used, and trim any surplus output row below.
     const bottom = Math.max(0, (oh - 1) * sh + kh - inH - padInfo.top);
@@ -68,7 +70,7 @@ export function conv2dBackpropFilterWasm(args: {
     if (out.shape[1] !== kh || out.shape[2] !== kw) {
       out = s.slice(out, [0, 0, 0, 0], [out.shape[0]!, kh, kw, out.shape[3]!]);
     }
-    return s.transpose(out, [1, 2, 0, 3]); // [KH, KW, CI, CO]
+    return swapOuterMiddle(s, out, ci, kh * kw, co, [kh, kw, ci, co]);
   });
 }
 

@@ -17,6 +17,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { interleaveCrop } from './heap-ops.js';
 import { nhwcShape, type Scratch, toNhwc, withScratch } from './kernel-utils.js';
 
 /** Per-axis plan: which dy rows feed the phase conv and where dx sits in the interleaved output. */
@@ -92,7 +93,8 @@ export function cropDy(s: Scratch, dy: TensorInfo, ph: AxisPlan, pw: AxisPlan): 
 
 /**
  * [N, QH, QW, SH*SW*C] phase planes (phase-major channels) -> dx [N, H, W, C]: interleave the
- * phases into pixels, then cut the window that dx occupies.
+ * phases into pixels and cut the window dx occupies, in one JS pass (the shipped DepthToSpace
+ * alone cost more than the convolution).
  */
 export function interleavePhases(
   s: Scratch,
@@ -104,20 +106,10 @@ export function interleavePhases(
   inH: number,
   inW: number,
 ): TensorInfo {
-  const [n, qh, qw, depth] = phases.shape as [number, number, number, number];
-  const c = depth / (sh * sw);
-  let out = phases;
-  if (sh === sw && sh > 1) {
-    out = s.run('DepthToSpace', { x: out }, { blockSize: sh, dataFormat: 'NHWC' });
-  } else if (sh > 1 || sw > 1) {
-    out = s.reshape(out, [n, qh, qw, sh, sw, c]);
-    out = s.transpose(out, [0, 1, 3, 2, 4, 5]);
-    out = s.reshape(out, [n, qh * sh, qw * sw, c]);
+  if (sh === 1 && sw === 1 && ph.offset === 0 && pw.offset === 0 && phases.shape[1] === inH && phases.shape[2] === inW) {
+    return phases;
   }
-  if (ph.offset !== 0 || pw.offset !== 0 || out.shape[1] !== inH || out.shape[2] !== inW) {
-    out = s.slice(out, [0, ph.offset, pw.offset, 0], [n, inH, inW, c]);
-  }
-  return out;
+  return interleaveCrop(s, phases, sh, sw, ph.offset, pw.offset, inH, inW);
 }
 
 export function conv2dBackpropInputWasm(args: {

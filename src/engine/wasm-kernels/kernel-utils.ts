@@ -9,6 +9,8 @@ import { getKernel, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo 
 /** The slice of the wasm backend's class that these kernels rely on. */
 export interface WasmBackendLike {
   disposeData(dataId: object, force?: boolean): boolean;
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
 }
 
 /** Intermediates created while a kernel runs; `dispose` frees all but the ones kept. */
@@ -24,6 +26,21 @@ export class Scratch {
     const out = config.kernelFunc({ inputs, backend: this.backend, attrs }) as TensorInfo;
     this.made.push(out);
     return out;
+  }
+
+  /** A new float32 tensor on the wasm heap (uninitialised). */
+  alloc(shape: number[]): TensorInfo {
+    const out = this.backend.makeOutput(shape, 'float32');
+    this.made.push(out);
+    return out;
+  }
+
+  /**
+   * A Float32Array over `t`'s heap memory. Any later allocation may grow (and so detach) the
+   * heap: take views only after the last `alloc`/`run` that precedes their use.
+   */
+  view(t: TensorInfo): Float32Array {
+    return this.backend.typedArrayFromHeap(t);
   }
 
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
