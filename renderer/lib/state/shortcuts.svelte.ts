@@ -1,3 +1,5 @@
+import { untrack } from 'svelte';
+
 // Keyboard shortcuts for the main actions. Views register theirs while mounted; the ? overlay
 // lists whatever is registered right now, so it never drifts from what actually works.
 export interface Shortcut {
@@ -48,9 +50,12 @@ export class ShortcutsStore {
 
   /** Registers shortcuts; returns the function that removes them (use as an $effect cleanup). */
   add(...items: Shortcut[]): () => void {
-    this.registered.push(...items);
+    // Called from $effect: untracked, or the effect would depend on the list it changes.
+    untrack(() => this.registered.push(...items));
     return () => {
-      this.registered = this.registered.filter((s) => !items.some((i) => i.keys === s.keys && i.description === s.description));
+      untrack(() => {
+        this.registered = this.registered.filter((s) => !items.includes(s));
+      });
     };
   }
 
