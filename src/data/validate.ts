@@ -3,6 +3,7 @@
 // full decode (truncation, corruption). Every refusal has its own ErrorCode and a message that
 // names the file and says what to do.
 import sharp from 'sharp';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ErrorCode } from '../contract/errors.js';
@@ -36,6 +37,7 @@ export interface ImageInfo {
 }
 
 export type Refusal = { ok: false; code: ErrorCode; message: string };
+/** `pixels` (8-bit, orientation applied) come back whenever the check had to decode them. */
 export type Inspection = { ok: true; info: ImageInfo; pixels?: RawImage } | Refusal;
 
 export type Sniff =
@@ -103,8 +105,6 @@ function kindOf(channels: number, hasAlpha: boolean): ChannelKind {
 
 export interface InspectOptions {
   maxPixels?: number;
-  /** return the decoded pixels (8-bit, orientation applied) when the check decoded them */
-  keepPixels?: boolean;
 }
 
 /**
@@ -124,7 +124,7 @@ export async function inspectImage(buf: Uint8Array, name: string, options: Inspe
     if (!header) return refusal('CORRUPT_IMAGE', name, 'the PNG header is damaged — re-export the image');
     // Before a single pixel is inflated: the header's claim decides.
     if (header.width * header.height > maxPixels) return tooLarge(name, header.width, header.height, maxPixels);
-    if (Math.max(header.width, header.height) <= THUMB_SIZE && !options.keepPixels) {
+    if (Math.max(header.width, header.height) <= THUMB_SIZE) {
       const check = checkPng(buf);
       if (check.ok === false) return refusal('CORRUPT_IMAGE', name, `${check.reason} — re-export or re-download the image`);
       if (check.ok === true) {
@@ -143,7 +143,7 @@ export async function inspectImage(buf: Uint8Array, name: string, options: Inspe
     try {
       const pixels = decodeBmp(buf);
       const info: ImageInfo = { format, width: pixels.width, height: pixels.height, channels: pixels.channels === 4 ? 'rgba' : 'rgb', bitDepth: 8, orientation: 1, animated: false, normalise: true };
-      return { ok: true, info, ...(options.keepPixels ? { pixels } : {}) };
+      return { ok: true, info, pixels };
     } catch (error) {
       const msg = (error as Error).message;
       const code: ErrorCode = /not supported/.test(msg) ? 'UNSUPPORTED_FORMAT' : 'CORRUPT_IMAGE';
@@ -176,7 +176,7 @@ export async function inspectImage(buf: Uint8Array, name: string, options: Inspe
     let pipeline = sharp(input, { failOn: 'error', limitInputPixels: maxPixels, pages: 1 }).rotate();
     if (meta.space === 'cmyk') pipeline = pipeline.toColourspace('srgb');
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    if (options.keepPixels) pixels = { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
+    pixels = { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
   } catch (error) {
     const msg = firstLine(error);
     if (/pixel limit/i.test(msg)) return tooLarge(name, rawWidth, rawHeight, maxPixels);
@@ -193,24 +193,66 @@ export interface ValidateOptions extends InspectOptions {
   maxFileBytes?: number;
 }
 
-/** Reads a file's size and bytes, mapping file-system failures to their own codes. */
-export async function readImageFile(path: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES, name = basename(path)): Promise<{ ok: true; bytes: Buffer } | Refusal> {
+const SYNC_READ_BYTES = 1024 * 1024;
+
+function readError(error: unknown, name: string): Refusal {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return refusal('UNREADABLE_FILE', name, 'the file disappeared before it could be read — check it still exists and import again');
+  return refusal('UNREADABLE_FILE', name, `the file cannot be read (${code ?? firstLine(error)}) — check its permissions (e.g. chmod a+r) and import again`);
+}
+
+function checkStat(st: { isFile(): boolean; size: number }, name: string, maxFileBytes: number): Refusal | null {
+  if (!st.isFile()) return refusal('UNREADABLE_FILE', name, 'is not a regular file — import the image files themselves');
+  if (st.size === 0) return refusal('EMPTY_FILE', name, 'the file is empty (0 bytes) — re-export or re-copy it');
+  if (st.size > maxFileBytes) return refusal('IMAGE_TOO_LARGE', name, `the file is ${Math.round(st.size / 2 ** 20)} MB, over the ${Math.round(maxFileBytes / 2 ** 20)} MB limit per image — downscale or recompress it`);
+  return null;
+}
+
+/**
+ * Reads a file's bytes, mapping file-system failures to their own codes. Files the caller
+ * expects to be small are read synchronously: for the typical few-KB image that is several
+ * times faster than a trip through the thread pool, and the blocking is microseconds.
+ */
+export async function readImageFile(path: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES, name = basename(path), expectedSize?: number): Promise<{ ok: true; bytes: Buffer } | Refusal> {
+  if (expectedSize !== undefined && expectedSize <= SYNC_READ_BYTES) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (error) {
+      return readError(error, name);
+    }
+    try {
+      const st = fstatSync(fd);
+      const bad = checkStat(st, name, maxFileBytes);
+      if (bad) return bad;
+      if (st.size <= SYNC_READ_BYTES) {
+        const bytes = Buffer.allocUnsafe(st.size);
+        let got = 0;
+        while (got < st.size) {
+          const n = readSync(fd, bytes, got, st.size - got, got);
+          if (n === 0) break;
+          got += n;
+        }
+        return { ok: true, bytes: got === st.size ? bytes : bytes.subarray(0, got) };
+      }
+    } catch (error) {
+      return readError(error, name);
+    } finally {
+      closeSync(fd);
+    }
+  }
   let handle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return refusal('UNREADABLE_FILE', name, 'the file disappeared before it could be read — check it still exists and import again');
-    return refusal('UNREADABLE_FILE', name, `the file cannot be read (${code ?? firstLine(error)}) — check its permissions (e.g. chmod a+r) and import again`);
+    return readError(error, name);
   }
   try {
-    const st = await handle.stat();
-    if (!st.isFile()) return refusal('UNREADABLE_FILE', name, 'is not a regular file — import the image files themselves');
-    if (st.size === 0) return refusal('EMPTY_FILE', name, 'the file is empty (0 bytes) — re-export or re-copy it');
-    if (st.size > maxFileBytes) return refusal('IMAGE_TOO_LARGE', name, `the file is ${Math.round(st.size / 2 ** 20)} MB, over the ${Math.round(maxFileBytes / 2 ** 20)} MB limit per image — downscale or recompress it`);
+    const bad = checkStat(await handle.stat(), name, maxFileBytes);
+    if (bad) return bad;
     return { ok: true, bytes: await handle.readFile() };
   } catch (error) {
-    return refusal('UNREADABLE_FILE', name, `the file cannot be read (${(error as NodeJS.ErrnoException).code ?? firstLine(error)}) — check the disk and its permissions`);
+    return readError(error, name);
   } finally {
     await handle.close();
   }

@@ -7,12 +7,15 @@ import { MIGRATIONS, type Migration } from './migrations.js';
 import { workspaceLayout } from './paths.js';
 
 export type Db = InstanceType<typeof Database>;
+export type Statement = ReturnType<Db['prepare']>;
 
 export interface Catalog {
   readonly db: Db;
   readonly path: string;
   /** runs `fn` in one write transaction (BEGIN IMMEDIATE: takes the write lock up front) */
   transaction<T>(fn: () => T): T;
+  /** a prepared statement, cached per SQL text (preparing costs more than running small queries) */
+  stmt(sql: string): Statement;
   /** number of migrations applied */
   version(): number;
   close(): void;
@@ -45,10 +48,17 @@ export function openCatalog(root: string, migrations: readonly Migration[] = MIG
     if (db.inTransaction) return fn();
     return db.transaction(fn).immediate();
   };
+  const statements = new Map<string, Statement>();
+  const stmt = (sql: string): Statement => {
+    let s = statements.get(sql);
+    if (!s) statements.set(sql, (s = db.prepare(sql)));
+    return s;
+  };
   return {
     db,
     path,
     transaction,
+    stmt,
     version: () => userVersion(db),
     close: () => {
       if (db.open) db.close();

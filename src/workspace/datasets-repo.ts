@@ -100,8 +100,8 @@ const IMAGE_COLUMNS = `id, dataset_id, hash, split, width, height, format, sourc
 
 /** Inserts images and their journal entries in one transaction (crash-consistent batches). */
 export function recordImportBatch(cat: Catalog, datasetId: string, images: ImageRecord[], items: ImportItem[]): void {
-  const insertImage = cat.db.prepare(`INSERT INTO images (${IMAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertItem = cat.db.prepare(
+  const insertImage = cat.stmt(`INSERT INTO images (${IMAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertItem = cat.stmt(
     `INSERT OR REPLACE INTO import_items (dataset_id, seq, source, state, hash, duplicate_of, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const now = Date.now();
@@ -158,9 +158,10 @@ export function datasetImagesPage(cat: Catalog, datasetId: string, offset: numbe
   };
 }
 
-/** An already-stored file with this content, in any dataset (stored files are shared by hard link). */
-export function findStoredByHash(cat: Catalog, hash: string): { path: string; format: string } | null {
-  return one<{ path: string; format: string }>(cat.db, `SELECT path, format FROM images WHERE hash = ? LIMIT 1`, hash) ?? null;
+/** An image with this content in a ready dataset (its stored file can be hard-linked). */
+export function findImageByHash(cat: Catalog, hash: string): ImageRecord | null {
+  const row = cat.stmt(`SELECT images.* FROM images JOIN datasets ON datasets.id = images.dataset_id WHERE hash = ? AND datasets.state = 'ready' LIMIT 1`).all(hash)[0] as ImageRow | undefined;
+  return row ? toImageRecord(row) : null;
 }
 
 /** How many images of other datasets share this stored path (hard links make deletes safe either way). */

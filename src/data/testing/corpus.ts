@@ -1,7 +1,7 @@
 // Test images made on the fly (never committed): good ones in every format, and the bad ones
 // validation must refuse. Used by the data tests.
 import sharp from 'sharp';
-import { crc32 } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 
 type Rgb = { r: number; g: number; b: number };
 
@@ -88,4 +88,52 @@ export const PICKLE = Buffer.from([0x80, 0x04, 0x95, 0x10, 0x00, 0x00, 0x00, 0x0
 export async function truncatedJpeg(): Promise<Buffer> {
   const full = await makeImage('jpeg', 128, 96, { seed: 3 });
   return full.subarray(0, Math.floor(full.length * 0.6));
+}
+
+/**
+ * A zip written by hand (stored or deflated entries, unix modes), so tests can also make the
+ * archives a careful writer refuses to: `../` names, symlinks, 20,000 entries in milliseconds.
+ */
+export function makeZip(entries: Array<{ name: string; data: Buffer; mode?: number; compress?: boolean }>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8');
+    const compress = e.compress ?? true;
+    const body = compress ? deflateRawSync(e.data) : e.data;
+    const crc = crc32(e.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x800, 6); // UTF-8 names
+    local.writeUInt16LE(compress ? 8 : 0, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(e.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE((3 << 8) | 20, 4); // made by unix
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x800, 8);
+    central.writeUInt16LE(compress ? 8 : 0, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(e.data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(((e.mode ?? 0o100644) << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, body);
+    centrals.push(central, name);
+    offset += local.length + name.length + body.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
 }

@@ -1,0 +1,112 @@
+// Reading user zips safely. The central directory is judged before a byte is extracted: entry
+// count, total size, per-entry compression ratio (zip bombs), traversal names (`../`, absolute,
+// drive letters, backslashes) and symlink entries. Entries are extracted under flat generated
+// names in a staging folder, so no entry name ever becomes a path.
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { ErrorCode } from '../contract/errors.js';
+import { refusal, type Refusal } from './validate.js';
+import { isSkippedName } from './scan.js';
+
+export interface ZipLimits {
+  maxEntries: number;
+  maxTotalBytes: number;
+  /** uncompressed/compressed above this, for entries over 1 MiB, is treated as a bomb */
+  maxRatio: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxEntries: 10_000,
+  maxTotalBytes: 8 * 1024 ** 3,
+  maxRatio: 100,
+};
+
+export interface ZipPlan {
+  zip: ZipFile;
+  /** entries to extract, with their display names ("archive.zip/dir/a.png") */
+  entries: Array<{ entry: Entry; name: string }>;
+  refused: Array<{ name: string; code: ErrorCode; message: string }>;
+  skipped: number;
+  totalBytes: number;
+}
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+/** Why an entry name is unsafe to use as a path, or null. */
+export function unsafeEntryName(name: string): string | null {
+  if (name.includes('\0')) return 'contains a NUL character';
+  if (name.includes('\\')) return 'uses backslashes, which can escape the folder on Windows';
+  if (/^[a-zA-Z]:/.test(name)) return 'starts with a drive letter (an absolute path)';
+  if (name.startsWith('/')) return 'is an absolute path';
+  if (name.split('/').includes('..')) return 'climbs out of the archive with ".."';
+  return null;
+}
+
+function entryRefusal(code: ErrorCode, name: string, text: string) {
+  return { name, code, message: `${name}: ${text}` };
+}
+
+/** Opens a zip and judges its central directory. The caller closes `plan.zip`. */
+export async function planZip(path: string, display: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<{ ok: true; plan: ZipPlan } | Refusal> {
+  let zip: ZipFile;
+  try {
+    zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
+  } catch (error) {
+    return refusal('ZIP_CORRUPT', display, `the archive cannot be opened (${(error as Error).message}) — re-create or re-download the zip`);
+  }
+  if (zip.entryCount > limits.maxEntries) {
+    zip.close();
+    return refusal('ZIP_TOO_MANY_ENTRIES', display, `the archive has ${zip.entryCount} entries, over the limit of ${limits.maxEntries} — split it into smaller zips or import the unpacked folder`);
+  }
+  const plan: ZipPlan = { zip, entries: [], refused: [], skipped: 0, totalBytes: 0 };
+  try {
+    for await (const entry of zip.eachEntry()) {
+      const raw = entry.fileName as unknown as Buffer;
+      const inner = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, true);
+      const name = `${display}/${inner.replace(/[\0-\x1f]/g, '?')}`;
+      const unsafe = unsafeEntryName(inner);
+      if (unsafe) {
+        plan.refused.push(entryRefusal('ZIP_UNSAFE_PATH', name, `the entry name ${unsafe}; it was not extracted — re-create the archive from a plain folder`));
+        continue;
+      }
+      const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
+      if (mode === S_IFLNK) {
+        plan.refused.push(entryRefusal('ZIP_SYMLINK', name, 'is a symbolic link, which is never followed; it was not extracted — put the real file in the archive'));
+        continue;
+      }
+      if (inner.endsWith('/')) continue; // a folder
+      if (inner.split('/').some(isSkippedName)) {
+        plan.skipped++;
+        continue;
+      }
+      if (entry.isEncrypted()) {
+        plan.refused.push(entryRefusal('UNSUPPORTED_FORMAT', name, 'is encrypted — re-create the archive without a password'));
+        continue;
+      }
+      const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
+      if (entry.uncompressedSize > 1024 * 1024 && ratio > limits.maxRatio) {
+        plan.refused.push(entryRefusal('ZIP_RATIO_TOO_HIGH', name, `expands ${Math.round(ratio)}× (over the ${limits.maxRatio}× limit), the mark of a zip bomb; it was not extracted — unpack it yourself if you trust it`));
+        continue;
+      }
+      plan.totalBytes += entry.uncompressedSize;
+      plan.entries.push({ entry, name });
+    }
+  } catch (error) {
+    zip.close();
+    return refusal('ZIP_CORRUPT', display, `the archive's directory is damaged (${(error as Error).message}) — re-create or re-download the zip`);
+  }
+  if (plan.totalBytes > limits.maxTotalBytes) {
+    zip.close();
+    const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
+    return refusal('ZIP_TOO_LARGE', display, `the archive unpacks to ${gb(plan.totalBytes)}, over the ${gb(limits.maxTotalBytes)} limit — split it, or import the unpacked folder`);
+  }
+  return { ok: true, plan };
+}
+
+/** Extracts one entry to `dest` (yauzl checks the actual size against the declared one). */
+export async function extractEntry(zip: ZipFile, entry: Entry, dest: string, signal?: AbortSignal): Promise<void> {
+  const stream = await zip.openReadStreamPromise(entry);
+  await pipeline(stream, createWriteStream(dest), { signal });
+}
