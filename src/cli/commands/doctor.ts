@@ -1,14 +1,44 @@
 import type { Command } from '../command.js';
-import { AppError } from '../../contract/errors.js';
+import { choiceOpt, floatOpt } from '../command.js';
+import { deviceInfo, selectBackend } from '../../engine/backends.js';
+import { BackendPref } from '../../contract/system.js';
 
+/**
+ * `gan-studio doctor`: which backend `auto` picks on this machine and why each other one was
+ * skipped, with a matmul probe (GFLOP/s) for every backend that runs.
+ */
 export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'Show the available compute backends, why others are skipped, and their speed',
-  usage: 'gan-studio doctor [--json]',
+  usage: 'gan-studio doctor [--backend auto|cuda|webgpu|tensorflow|wasm|cpu] [--seconds 1] [--json]',
   options: {
-
+    backend: { type: 'string' },
+    seconds: { type: 'string' },
   },
-  async run() {
-    throw new AppError('INTERNAL', '`gan-studio doctor` is not implemented yet');
+  async run({ values, json, io }) {
+    const pref = choiceOpt(values, 'backend', BackendPref.options) ?? 'auto';
+    const seconds = floatOpt(values, 'seconds') ?? 1;
+    const device = deviceInfo();
+    const selection = await selectBackend(pref, { probeSeconds: seconds });
+    if (json) {
+      io.out(JSON.stringify({ chosen: selection.chosen, table: selection.table, device }));
+      return 0;
+    }
+    io.out(`Device: ${device.cpuModel} — ${device.cores} cores, ${device.memoryTotalGB} GiB${device.adapter ? `, GPU adapter ${device.adapter}` : ""}`);
+    io.out('');
+    const rows = selection.table.map((r) => [
+      r.name === selection.chosen ? `▶ ${r.name}` : `  ${r.name}`,
+      r.available ? 'yes' : 'no',
+      r.gflops !== undefined ? r.gflops.toFixed(1) : '—',
+      r.reason,
+    ]);
+    const header = ['  backend', 'usable', 'GFLOP/s', 'why'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+    io.out(line(header));
+    for (const r of rows) io.out(line(r));
+    io.out('');
+    io.out(`Training and inference will use ${selection.chosen} (${pref === 'auto' ? 'auto' : `forced: ${pref}`}). Force another with --backend.`);
+    return 0;
   },
 };
