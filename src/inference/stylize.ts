@@ -1,0 +1,196 @@
+// CycleGAN inference: (trained run, direction, image of any size) → translated image of the same
+// size. The generator is fully convolutional; sides are reflect-padded to a multiple of 4 and
+// cropped back. Images that would not fit the memory budget go through overlapping, blended tiles
+// (runTiled). Whole-image is preferred when it fits: instance norm takes its statistics over what
+// it sees, so a tile's colours drift slightly from the whole picture's.
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { AppError } from '../contract/errors.js';
+import type { TaskContext } from '../jobs/reporter.js';
+import { loadModelForInference } from '../training/load-model.js';
+import { isCycleGanModel, type CycleGanModel, type Direction } from '../models/cyclegan/model.js';
+import { decodeImage, encodeImage, writeFileAtomic, type OutputFormat, type RawImage } from './image-io.js';
+import { runTiled } from './tiling.js';
+
+export const STYLIZE_MAX_INPUT_PIXELS = 16_777_216;
+
+export interface Stylizer {
+  runDir: string;
+  model: CycleGanModel;
+  channels: 1 | 3;
+  /** working bytes per pixel at full resolution (for the tile size) */
+  bytesPerPixel: number;
+  checkpoint: string;
+}
+
+const cache = new Map<string, Promise<Stylizer>>();
+
+/** Loads (once per run folder and checkpoint) the two generators of a CycleGAN run. */
+export function loadStylizer(runDir: string, checkpoint?: string): Promise<Stylizer> {
+  const key = `${resolve(runDir)}#${checkpoint ?? ''}`;
+  let entry = cache.get(key);
+  if (!entry) {
+    entry = (async () => {
+      const loaded = await loadModelForInference(resolve(runDir), { checkpoint, networks: ['G_AB', 'G_BA'] });
+      if (!isCycleGanModel(loaded.model)) {
+        loaded.model.dispose();
+        throw new AppError('INVALID_ARGUMENT', `${runDir} is a ${loaded.family.id} run, not a CycleGAN run; stylize needs a run trained with --task cyclegan`);
+      }
+      const filters = Number(loaded.spec.extra.filters ?? 64);
+      // peak: a few feature maps of `filters` channels at full resolution, float32
+      return { runDir: resolve(runDir), model: loaded.model, channels: loaded.spec.channels, bytesPerPixel: filters * 4 * 6, checkpoint: loaded.checkpoint };
+    })();
+    cache.set(key, entry);
+    entry.catch(() => cache.delete(key));
+  }
+  return entry;
+}
+
+/** Frees every cached model (call when a batch ends). */
+export async function releaseStylizers(): Promise<void> {
+  const entries = [...cache.values()];
+  cache.clear();
+  for (const entry of entries) {
+    const s = await entry.catch(() => null);
+    s?.model.dispose();
+  }
+}
+
+export interface StylizeImageOptions {
+  direction: Direction;
+  /** tile edge in pixels; default: whole image when it fits `memoryBudgetBytes` */
+  tile?: number;
+  memoryBudgetBytes?: number;
+}
+
+/**
+ * Translates one decoded image. Alpha is kept as is; transparent pixels are composited on white
+ * first (as in training), gray images are widened to RGB for an RGB model and vice versa.
+ */
+export async function stylizeImage(stylizer: Stylizer, img: RawImage, opts: StylizeImageOptions, ctx: TaskContext): Promise<RawImage> {
+  const { width, height } = img;
+  if (width < 8 || height < 8) throw new AppError('INVALID_ARGUMENT', `the image is ${width}×${height}; CycleGAN needs at least 8×8 pixels`);
+  const hasAlpha = img.channels === 2 || img.channels === 4;
+  const colourChannels = hasAlpha ? img.channels - 1 : img.channels;
+  const alpha = hasAlpha
+    ? tf.tidy(() => tf.tensor3d(img.data, [height, width, img.channels], 'int32').slice([0, 0, colourChannels], [height, width, 1]).toFloat().div(255) as tf.Tensor3D)
+    : null;
+  const rgb = tf.tidy(() => {
+    let colour: tf.Tensor3D = tf.tensor3d(img.data, [height, width, img.channels], 'int32').slice([0, 0, 0], [height, width, colourChannels]).toFloat().div(255);
+    if (alpha) colour = colour.mul(alpha).add(tf.sub(1, alpha));
+    if (stylizer.channels === 3 && colourChannels === 1) colour = colour.tile([1, 1, 3]);
+    if (stylizer.channels === 1 && colourChannels === 3) colour = colour.mul(tf.tensor1d([0.299, 0.587, 0.114])).sum(2, true);
+    return colour.mul(2).sub(1) as tf.Tensor3D;
+  });
+  const budget = opts.memoryBudgetBytes ?? 512 * 1024 * 1024;
+  const fitsWhole = width * height * stylizer.bytesPerPixel <= budget;
+  let translated: tf.Tensor3D;
+  try {
+    if (!opts.tile && fitsWhole) {
+      if (ctx.signal.aborted) throw ctx.signal.reason ?? new AppError('CANCELLED', 'cancelled');
+      translated = tf.tidy(() => {
+        const out = stylizer.model.translateAnySize(rgb.expandDims(0) as tf.Tensor4D, opts.direction);
+        return out.squeeze([0]) as tf.Tensor3D;
+      });
+      ctx.report.progress({ done: 1, total: 1, unit: 'tile' });
+    } else {
+      translated = await runTiled(rgb, (tile) => stylizer.model.translateAnySize(tile, opts.direction), {
+        scale: 1,
+        tile: opts.tile,
+        memoryBudgetBytes: budget,
+        bytesPerInputPixel: stylizer.bytesPerPixel,
+        signal: ctx.signal,
+        onTile: (done, total) => ctx.report.progress({ done, total, unit: 'tile' }),
+        onTileShrink: (from, to) => ctx.report.log('warn', `out of memory at ${from}px tiles; retrying at ${to}px`),
+      });
+    }
+  } finally {
+    rgb.dispose();
+  }
+  const bytes = tf.tidy(() => {
+    let out: tf.Tensor3D = translated.add(1).div(2);
+    if (alpha) out = tf.concat([out, alpha], 2);
+    return out.mul(255).round().clipByValue(0, 255).toInt();
+  });
+  translated.dispose();
+  alpha?.dispose();
+  const data = Uint8Array.from(await bytes.data());
+  const channels = bytes.shape[2] as RawImage['channels'];
+  bytes.dispose();
+  return { data, width, height, channels };
+}
+
+export interface StylizeFileOptions {
+  /** the CycleGAN run folder */
+  run: string;
+  direction: Direction;
+  format?: OutputFormat;
+  quality?: number;
+  tile?: number;
+  /** accepted for the batch runner's sake; the caller picks the backend before calling */
+  backend?: string;
+  checkpoint?: string;
+  memoryBudgetBytes?: number;
+}
+
+export interface StylizeFileResult {
+  output: string;
+  width: number;
+  height: number;
+  direction: Direction;
+  run: string;
+}
+
+/** Decodes, translates and writes one file atomically. Never overwrites an existing file. */
+export async function stylizeFile(inputPath: string, outputPath: string, opts: StylizeFileOptions, ctx: TaskContext): Promise<StylizeFileResult> {
+  if (opts.direction !== 'a2b' && opts.direction !== 'b2a') throw new AppError('INVALID_ARGUMENT', `direction must be a2b or b2a, got "${String(opts.direction)}"`);
+  const info = await stat(inputPath).catch(() => null);
+  if (!info?.isFile()) throw new AppError('NOT_FOUND', `${inputPath} is not a readable file`);
+  const target = resolve(outputPath);
+  if (await stat(target).then(() => true, () => false)) {
+    throw new AppError('ALREADY_EXISTS', `${target} already exists; stylize never overwrites: choose another output folder or remove the file`);
+  }
+  let meta;
+  try {
+    meta = await sharp(inputPath, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw new AppError('UNSUPPORTED_FORMAT', `${inputPath} is not an image sharp can read (${(error as Error).message})`);
+  }
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  if (pixels > STYLIZE_MAX_INPUT_PIXELS) {
+    throw new AppError('IMAGE_TOO_LARGE', `${inputPath} is ${meta.width}×${meta.height}, over the ${STYLIZE_MAX_INPUT_PIXELS / 2 ** 20} MP limit — shrink or crop it first`);
+  }
+  const stylizer = await loadStylizer(opts.run, opts.checkpoint);
+  let img: RawImage;
+  try {
+    img = await decodeImage(inputPath, { limitInputPixels: STYLIZE_MAX_INPUT_PIXELS });
+  } catch (error) {
+    throw new AppError('CORRUPT_IMAGE', `${inputPath} could not be decoded (${(error as Error).message})`);
+  }
+  let out = await stylizeImage(stylizer, img, { direction: opts.direction, tile: opts.tile, memoryBudgetBytes: opts.memoryBudgetBytes }, ctx);
+  const format = opts.format ?? formatOf(target) ?? 'png';
+  if (format === 'jpg' && (out.channels === 2 || out.channels === 4)) out = dropAlpha(out);
+  const encoded = await encodeImage(out, format, opts.quality ?? 90);
+  if (ctx.signal.aborted) throw ctx.signal.reason ?? new AppError('CANCELLED', 'cancelled');
+  await writeFileAtomic(target, encoded);
+  return { output: target, width: out.width, height: out.height, direction: opts.direction, run: stylizer.runDir };
+}
+
+function formatOf(path: string): OutputFormat | null {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.png')) return 'png';
+  if (lower.endsWith('.jpg') || lower.endsWith('.jpeg')) return 'jpg';
+  if (lower.endsWith('.webp')) return 'webp';
+  return null;
+}
+
+/** JPEG has no alpha; the colour was composited on white already, so the alpha can just go. */
+function dropAlpha(img: RawImage): RawImage {
+  const from = img.channels;
+  const to = from - 1;
+  const data = new Uint8Array(img.width * img.height * to);
+  for (let i = 0, o = 0; i < img.data.length; i += from) for (let c = 0; c < to; c++) data[o++] = img.data[i + c]!;
+  return { data, width: img.width, height: img.height, channels: to as RawImage['channels'] };
+}
