@@ -5,7 +5,7 @@ import { app, dialog, ipcMain, Notification, powerSaveBlocker, protocol, session
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createApp, defaultRendererDir, isCliInvocation, resolveWorkspace, runCli } from '../src/index.js';
+import { createApp, defaultRendererDir, isCliInvocation, resolveWorkspace, runCli, setDefaultSpawnEngine } from '../src/index.js';
 import { utilityProcessSpawner } from './engine-host.js';
 import { registerIpc } from './ipc.js';
 import { JobWatch } from './job-watch.js';
@@ -22,8 +22,15 @@ else runStudio();
 
 function runCliMode(argv: string[]): void {
   app.dock?.hide();
+  // no window: no GPU compositing, and no display needed on a headless Linux box
+  app.disableHardwareAcceleration();
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) app.commandLine.appendSwitch('ozone-platform', 'headless');
   app.whenReady()
-    .then(() => runCli(argv))
+    .then(() => {
+      // utilityProcess needs a ready app; fork cannot work in a packaged app (RunAsNode is off)
+      setDefaultSpawnEngine(utilityProcessSpawner(utilityProcess.fork));
+      return runCli(argv);
+    })
     .then((code) => app.exit(code), (error: unknown) => {
       console.error(error);
       app.exit(1);
@@ -64,6 +71,7 @@ function runStudio(): void {
 
   app.whenReady().then(async () => {
     hardenSession(session.defaultSession);
+    setDefaultSpawnEngine(utilityProcessSpawner(utilityProcess.fork));
     studio = await createApp({
       workspace: resolveWorkspace(workspaceArg),
       transport: 'electron',

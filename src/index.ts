@@ -7,7 +7,7 @@ export { resolveWorkspace, workspaceLayout } from './workspace/paths.js';
 export { checkRelativePath, checkUrlPath, contentTypeFor, isInsideReal, resolveContainedFile } from './server/safe-path.js';
 export { baseSecurityHeaders, FILE_CONTENT_SECURITY_POLICY, uiContentSecurityPolicy } from './server/security-headers.js';
 export { startServer, defaultRendererDir, type RunningServer, type ServerOptions, type ServedApp } from './server/server.js';
-export type { ProcessLike, SpawnEngine } from './jobs/engine-host.js';
+export { setDefaultSpawnEngine, type ProcessLike, type SpawnEngine } from './jobs/engine-host.js';
 
 import { COMMANDS as ALL_COMMANDS } from './cli/commands/index.js';
 

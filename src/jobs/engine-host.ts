@@ -44,6 +44,17 @@ export const forkEngine: SpawnEngine = (entry) =>
     serialization: 'json',
   });
 
+let processDefaultSpawner: SpawnEngine | null = null;
+
+/**
+ * Set once by the Electron shell (utilityProcess): every App in the process then uses it when
+ * no spawnEngine is passed — including CLI subcommands run by the installed app binary, where
+ * child_process.fork cannot work because the RunAsNode fuse is off.
+ */
+export function setDefaultSpawnEngine(spawn: SpawnEngine | null): void {
+  processDefaultSpawner = spawn;
+}
+
 /** Runs the engine in this process (tests, or when forking is impossible). Same protocol. */
 export const inlineEngine: SpawnEngine = () => {
   const listeners: Record<string, Array<(...args: unknown[]) => void>> = { message: [], exit: [] };
@@ -91,7 +102,7 @@ export class EngineHost {
     private readonly handlers: { onMessage: (message: EngineMessage) => void; onExit: (exit: EngineExit) => void },
     options: { spawnEngine?: SpawnEngine; entry?: string; log?: (chunk: string) => void } = {},
   ) {
-    this.spawnEngine = options.spawnEngine ?? forkEngine;
+    this.spawnEngine = options.spawnEngine ?? processDefaultSpawner ?? forkEngine;
     this.entry = options.entry ?? engineEntry();
     this.log = options.log ?? (() => {});
   }

@@ -180,5 +180,7 @@ describe('files and the UI', () => {
     expect(asset.headers['content-type']).toContain('javascript');
     expect(asset.headers['cache-control']).toContain('immutable');
     expect((await rawRequest(open.port, { path: '/assets/missing.js' })).status).toBe(404);
+    const favicon = await rawRequest(open.port, { path: '/favicon.ico' });
+    expect([favicon.status, favicon.headers['content-type']]).toEqual([200, 'image/x-icon']);
   });
 });

@@ -57,15 +57,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** dist/renderer of this package, found by walking up to package.json (works from src/ and dist/src/). */
-export function defaultRendererDir(): string {
+/** This package's root, found by walking up to package.json (works from src/ and dist/src/). */
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return join(dir, 'dist', 'renderer');
+    if (existsSync(join(dir, 'package.json'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) return join(process.cwd(), 'dist', 'renderer');
+    if (parent === dir) return process.cwd();
     dir = parent;
   }
+}
+
+export function defaultRendererDir(): string {
+  return join(packageRoot(), 'dist', 'renderer');
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -198,6 +202,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function serveRenderer(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
     const wantsFile = /\.[A-Za-z0-9]+$/.test(rawPath);
+    if (rawPath === '/favicon.ico' && !existsSync(join(rendererDir, 'favicon.ico'))) {
+      const icon = join(packageRoot(), 'assets', 'icons', 'icon.ico');
+      if (existsSync(icon)) return sendFile(req, res, icon, { 'Cache-Control': 'public, max-age=86400' });
+    }
     try {
       const file = await resolveContainedFile(rendererDir, wantsFile ? rawPath : 'index.html');
       const immutable = rawPath.startsWith('/assets/');
