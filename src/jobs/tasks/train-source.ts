@@ -1,29 +1,24 @@
-// The BatchSource a training run reads, by task: the dataset shard cache for generators, paired
+// The BatchSource a training run reads, through the training module's source builders (the
+// generate builder lives there; superres and cyclegan register theirs from their own modules,
+// imported here when this build has them).
 // (importOptional paths are relative to src/jobs/.)
-// low/high-res crops for super-resolution, two unpaired domains for CycleGAN. Each comes from
-// the module that owns it; one that is not in this build is BACKEND_UNAVAILABLE.
-import { AppError } from '../../contract/errors.js';
-import type { TrainSpec } from '../../contract/runs.js';
 import type { BatchSource } from '../../data/types.js';
 import type { ResolvedSpec } from '../../models/types.js';
+import { buildTrainSource } from '../../training/source-builders.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { importOptional } from '../engine-tasks.js';
+import type { TaskContext } from '../reporter.js';
 
-type OpenDatasetSource = (ws: Workspace, datasetId: string, o: { size: number; channels: 1 | 3; seed: number; flip?: boolean }) => Promise<BatchSource>;
-type OpenTaskSource = (ws: Workspace, spec: ResolvedSpec) => Promise<BatchSource>;
+const TASK_SOURCE_MODULES = ['../data/sr-source.js', '../data/unpaired-source.js', '../data/cyclegan-source.js'];
 
-export async function openTrainSource(ws: Workspace, spec: TrainSpec, resolved: ResolvedSpec): Promise<BatchSource> {
-  if (spec.task === 'generate') {
-    if (!spec.datasetId) throw new AppError('INVALID_ARGUMENT', 'a generation run needs a dataset: pass --data DATASET_ID');
-    const m = await importOptional<{ openDatasetSource: OpenDatasetSource }>('../data/dataset-source.js', 'dataset source');
-    return m.openDatasetSource(ws, spec.datasetId, { size: resolved.size, channels: resolved.channels, seed: resolved.seed, flip: true });
+export async function openTrainSource(
+  ws: Workspace,
+  spec: ResolvedSpec,
+  folders: { data?: string; dataA?: string; dataB?: string },
+  ctx: TaskContext,
+): Promise<BatchSource> {
+  for (const m of TASK_SOURCE_MODULES) {
+    await importOptional(m, 'training data source').catch(() => null);
   }
-  if (spec.task === 'superres') {
-    if (!spec.datasetId) throw new AppError('INVALID_ARGUMENT', 'a super-resolution run needs a dataset of high-resolution images: pass --data DATASET_ID');
-    const m = await importOptional<{ openSrSource: OpenTaskSource }>('../data/sr-source.js', 'super-resolution pairs');
-    return m.openSrSource(ws, resolved);
-  }
-  if (!spec.datasetA || !spec.datasetB) throw new AppError('INVALID_ARGUMENT', 'a CycleGAN run needs two datasets: pass --data-a A --data-b B');
-  const m = await importOptional<{ openUnpairedSource: OpenTaskSource }>('../data/unpaired-source.js', 'CycleGAN domains');
-  return m.openUnpairedSource(ws, resolved);
+  return buildTrainSource(ws, spec, { ...folders, ctx });
 }

@@ -16,6 +16,10 @@ export const TrainTaskInput = z.object({
   runDir: z.string(),
   spec: TrainSpec,
   resume: z.boolean().default(false),
+  /** plain folders of images, when no workspace dataset stands for the data (CLI --data DIR) */
+  data: z.string().optional(),
+  dataA: z.string().optional(),
+  dataB: z.string().optional(),
 });
 
 type TrainFn = (
@@ -35,7 +39,8 @@ export const trainTask: EngineTask = async (raw, ctx) => {
     await importOptional('../models/index.js', 'model families');
     const { getFamily } = await importOptional<{ getFamily(id: string): ModelFamily }>('../models/registry.js', 'model registry');
     const resolved = getFamily(input.spec.model).resolve(input.spec);
-    source = await openTrainSource(ws, input.spec, resolved);
+    const folders = { ...(input.data ? { data: input.data } : {}), ...(input.dataA ? { dataA: input.dataA } : {}), ...(input.dataB ? { dataB: input.dataB } : {}) };
+    source = await openTrainSource(ws, resolved, folders, ctx);
     const out = await train({ spec: input.spec, runDir: input.runDir, source, resume: input.resume }, ctx);
     return { stopped: out.stopped, result: { step: out.step, runId: input.runId, backend } };
   } finally {
