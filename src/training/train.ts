@@ -105,11 +105,27 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
     log('info', `saved checkpoint ${name}${score !== null ? ` (SWD ${score.toFixed(4)})` : ''}`);
   };
 
+  // the one GPU→CPU sync of a window of steps: average the scalars of every step in it
+  const flushMetrics = async () => {
+    const values = await readScalars(pending);
+    pending = [];
+    const elapsed = performance.now() - windowStart;
+    values.step_ms = elapsed / windowSteps;
+    values.images_per_s = (windowSteps * spec.batch) / (elapsed / 1000);
+    const bad = Object.entries(values).filter(([, v]) => !Number.isFinite(v));
+    if (bad.length) log('warn', `non-finite ${bad.map(([k]) => k).join(', ')} at step ${step}: training diverged; try a lower learning rate`);
+    await appendMetrics(runDir, { step, time: Date.now(), values });
+    ctx.report.metrics(step, values);
+    windowStart = performance.now();
+    windowSteps = 0;
+  };
+
   try {
     while (step < spec.steps) {
       if (ctx.signal.aborted) {
         const reason = ctx.signal.reason;
         const paused = reason instanceof AppError && reason.code === 'JOB_STATE';
+        if (pending.length) await flushMetrics();
         if (step !== lastSaved) await checkpoint(false);
         log('info', `${paused ? 'paused' : 'cancelled'} at step ${step}`);
         return { step, runDir, stopped: paused ? 'paused' : 'cancelled' };
@@ -125,20 +141,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
       step++;
       windowSteps++;
 
-      if (step % metricsEvery === 0 || step === spec.steps) {
-        // the one GPU→CPU sync of the window: average the scalars of every step in it
-        const values = await readScalars(pending);
-        pending = [];
-        const elapsed = performance.now() - windowStart;
-        values.step_ms = elapsed / windowSteps;
-        values.images_per_s = (windowSteps * spec.batch) / (elapsed / 1000);
-        const bad = Object.entries(values).filter(([, v]) => !Number.isFinite(v));
-        if (bad.length) log('warn', `non-finite ${bad.map(([k]) => k).join(', ')} at step ${step}: training diverged; try a lower learning rate`);
-        await appendMetrics(runDir, { step, time: Date.now(), values });
-        ctx.report.metrics(step, values);
-        windowStart = performance.now();
-        windowSteps = 0;
-      }
+      if (step % metricsEvery === 0 || step === spec.steps) await flushMetrics();
       const rate = (step - startStep) / ((performance.now() - startedAt) / 1000);
       ctx.report.progress({ done: step, total: spec.steps, unit: 'step', rate, eta: rate > 0 ? (spec.steps - step) / rate : null });
 
