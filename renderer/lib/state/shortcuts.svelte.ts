@@ -43,7 +43,8 @@ function typingIn(target: EventTarget | null): boolean {
 }
 
 export class ShortcutsStore {
-  registered = $state<Shortcut[]>([]);
+  // raw: entries keep their identity, so a view's cleanup removes exactly what it added
+  registered = $state.raw<Shortcut[]>([]);
   overlayOpen = $state(false);
   #pending: string | null = null;
   #pendingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -51,7 +52,7 @@ export class ShortcutsStore {
   /** Registers shortcuts; returns the function that removes them (use as an $effect cleanup). */
   add(...items: Shortcut[]): () => void {
     // Called from $effect: untracked, or the effect would depend on the list it changes.
-    untrack(() => this.registered.push(...items));
+    untrack(() => (this.registered = [...this.registered, ...items]));
     return () => {
       untrack(() => {
         this.registered = this.registered.filter((s) => !items.includes(s));
