@@ -14,7 +14,7 @@ export interface EvalModule {
 
 const EVALUATORS: Record<string, () => Promise<EvalModule>> = {
   superres: async () => ({ runEval: runSuperresEval }),
-  // cyclegan: () => import('../eval/cyclegan.js'),
+  cyclegan: () => import('../eval/cyclegan.js'),
 };
 
 const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));

@@ -1,0 +1,44 @@
+// Registers the CycleGAN training source with the training layer: `gan-studio train --task
+// cyclegan` and the engine's train task import this module once, then buildTrainSource() finds
+// the builder by task. A and B come from workspace datasets (spec.datasetA/B) or plain folders.
+import { AppError } from '../contract/errors.js';
+import { optionalImport, registerSourceBuilder } from '../training/source-builders.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { listImageFiles, loadImageSet, loadSideFor, unpairedBatchSource } from './unpaired.js';
+
+type LoadDatasetImages = (ws: Workspace, datasetId: string, o: { split: 'train' | 'validation' | 'all' }) => Promise<string[]>;
+
+registerSourceBuilder('cyclegan', async (ws, spec, args) => {
+  const paths = async (name: 'A' | 'B', datasetId: string | undefined, folder: string | undefined): Promise<string[]> => {
+    let found: string[];
+    if (ws && datasetId) {
+      const data = await optionalImport<{ loadDatasetImages: LoadDatasetImages }>('../data/dataset-source.js');
+      if (!data) throw new AppError('BACKEND_UNAVAILABLE', `this build cannot read workspace datasets yet; pass --data-${name.toLowerCase()} FOLDER`);
+      found = await data.loadDatasetImages(ws, datasetId, { split: 'all' });
+    } else if (folder) {
+      found = await listImageFiles(folder);
+    } else {
+      throw new AppError('INVALID_ARGUMENT', `a CycleGAN run needs two image sets: pass --data-a and --data-b (folders or dataset ids); set ${name} is missing`);
+    }
+    if (found.length < 2) throw new AppError('INVALID_ARGUMENT', `set ${name} (${folder ?? datasetId}) has ${found.length} image(s); CycleGAN needs at least 2 per set`);
+    return found;
+  };
+  const side = loadSideFor(spec.size);
+  const load = async (name: 'A' | 'B', datasetId: string | undefined, folder: string | undefined) => {
+    const list = await paths(name, datasetId, folder);
+    args.ctx.report.log('info', `loading set ${name}: ${list.length} images at ${side}px`);
+    const { set, skipped } = await loadImageSet(list, {
+      side,
+      channels: spec.channels,
+      signal: args.ctx.signal,
+      onProgress: (done, total) => args.ctx.report.progress({ done, total, unit: `images (${name})` }),
+    });
+    if (skipped.length) args.ctx.report.log('warn', `set ${name}: skipped ${skipped.length} unreadable image(s), e.g. ${skipped[0]}`);
+    return set;
+  };
+  const a = await load('A', spec.datasetA, args.dataA);
+  const b = await load('B', spec.datasetB, args.dataB);
+  return unpairedBatchSource(a, b, { size: spec.size, seed: spec.seed });
+});
+
+export const cycleganSourceRegistered = true;
