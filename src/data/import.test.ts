@@ -9,6 +9,7 @@ import { recordingReporter, silentReporter } from '../jobs/reporter.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { datasetImageRecords, getDataset, importReportFromJournal, listDatasets } from '../workspace/datasets-repo.js';
 import { importIntoWorkspace } from './import.js';
+import { inspectImage } from './validate.js';
 import { makeBmp, makeImage, makeZip, pngBombHeader, SVG, truncatedJpeg } from './testing/corpus.js';
 
 let tmp: string;
@@ -86,6 +87,7 @@ describe('import', () => {
     const byName = Object.fromEntries(records.map((r) => [r.originalName, r]));
     expect(byName['photos/rotated.jpg']).toMatchObject({ width: 20, height: 40, format: 'png' }); // EXIF applied
     expect(byName['photos/deep.png']).toMatchObject({ format: 'png', sourceFormat: 'png' });
+    expect((await inspectImage(await readFile(join(ws.root, byName['photos/deep.png']!.path)), 'x')) ).toMatchObject({ ok: true, info: { bitDepth: 8 } });
     expect(byName['photos/a.png']!.path.endsWith('.png')).toBe(true);
     expect(byName['photos/big.webp']!.thumb).toMatch(/thumbs\/.*\.webp$/);
     for (const r of records) {

@@ -19,7 +19,7 @@ import { importStagingDir, removeDatasetEverywhere } from '../workspace/recovery
 import { assertFreeSpace, type Workspace } from '../workspace/workspace.js';
 import { scanInputs, type ScanItem } from './scan.js';
 import { chooseValidation, computeStats, DEFAULT_VALIDATION_FRACTION, makeMosaic } from './stats.js';
-import { claimOrDuplicate, datasetRel, ensureDatasetDirs, storeImageFile, type FileOutcome, type StoreContext } from './store-image.js';
+import { claimOrDuplicate, datasetRel, ensureDatasetDirs, storeImageBytes, storeImageFile, type FileOutcome, type StoreContext } from './store-image.js';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PIXELS } from './validate.js';
 import { DEFAULT_ZIP_LIMITS, extractEntry, planZip, type ZipLimits } from './zip.js';
 
@@ -161,23 +161,58 @@ async function runImport(ws: Workspace, datasetId: string, options: ImportOption
   }
   meter.tick(true);
 
+  return finishImport(ws, datasetId, journal, skipped, options.paths.join(', '), options.validationFraction, ctx);
+}
+
+/** Split, stats and mosaic, then the one update that makes the dataset visible. */
+async function finishImport(ws: Workspace, datasetId: string, journal: Journal, skipped: number, what: string, validationFraction: number | undefined, ctx: TaskContext): Promise<ImportReport> {
+  const { signal } = ctx;
   const report = journal.report;
   if (report.accepted === 0) {
     const reasons = report.rejected.slice(0, 5).map((r) => `  ${r.message}`).join('\n');
     const more = report.rejected.length > 5 ? `\n  ... and ${report.rejected.length - 5} more` : '';
-    throw new AppError('INVALID_ARGUMENT', `no usable images in ${options.paths.join(', ')} (${report.rejected.length} refused, ${report.duplicates.length} duplicates, ${skipped} hidden/system files skipped)${reasons ? `:\n${reasons}${more}` : ''}`);
+    throw new AppError('INVALID_ARGUMENT', `no usable images in ${what} (${report.rejected.length} refused, ${report.duplicates.length} duplicates, ${skipped} hidden/system files skipped)${reasons ? `:\n${reasons}${more}` : ''}`);
   }
-
-  // Finishing touches, then the one update that makes the dataset visible.
   signal.throwIfAborted();
   const all = datasetImageRecords(ws.catalog, datasetId);
-  markValidation(ws.catalog, datasetId, chooseValidation(all.map((r) => r.hash), options.validationFraction ?? DEFAULT_VALIDATION_FRACTION));
+  markValidation(ws.catalog, datasetId, chooseValidation(all.map((r) => r.hash), validationFraction ?? DEFAULT_VALIDATION_FRACTION));
   const train = datasetImageRecords(ws.catalog, datasetId, 'train');
   const mosaic = await makeMosaic(ws.root, join(ws.layout.datasets, datasetId), train.length ? train : all);
   signal.throwIfAborted();
   finishDataset(ws.catalog, datasetId, { stats: computeStats(all), mosaic: mosaic ? datasetRel(datasetId, 'mosaic.png') : null, skipped });
   await rm(importStagingDir(ws.layout, datasetId), { recursive: true, force: true });
   return { datasetId, accepted: report.accepted, duplicates: report.duplicates, rejected: report.rejected, skipped };
+}
+
+/**
+ * A dataset from images made in memory (the bundled sample sets): `make(i)` returns the i-th
+ * image's display name and encoded bytes. Same validation, dedupe, split and crash safety.
+ */
+export async function importGenerated(ws: Workspace, o: { name: string; count: number; source: unknown; make: (index: number) => Promise<{ name: string; bytes: Buffer }> }, ctx: TaskContext): Promise<ImportReport> {
+  const datasetId = makeDatasetId(o.name);
+  createDatasetRow(ws.catalog, { id: datasetId, name: o.name, source: o.source, pid: process.pid, host: hostname() });
+  try {
+    await ensureDatasetDirs(ws, datasetId);
+    const journal = new Journal(ws, datasetId);
+    const meter = new ProgressMeter(ctx);
+    meter.total = o.count;
+    const sc: StoreContext = { ws, datasetId, claimed: new Map(), maxPixels: DEFAULT_MAX_PIXELS, maxFileBytes: DEFAULT_MAX_FILE_BYTES };
+    const indices = Array.from({ length: o.count }, (_, i) => i);
+    await runOrdered(indices, 8, ctx.signal, async (i) => {
+      const item = await o.make(i);
+      return storeImageBytes(sc, item.bytes, item.name);
+    }, (outcome) => {
+      journal.add(claimOrDuplicate(sc, outcome));
+      meter.done++;
+      meter.tick();
+    });
+    journal.flush();
+    meter.tick(true);
+    return await finishImport(ws, datasetId, journal, 0, o.name, undefined, ctx);
+  } catch (error) {
+    removeDatasetEverywhere(ws, datasetId);
+    throw error;
+  }
 }
 
 /**

@@ -30,7 +30,8 @@ export function datasetRel(datasetId: string, ...parts: string[]): string {
 }
 
 function rawInput(px: RawImage) {
-  return sharp(Buffer.from(px.data.buffer, px.data.byteOffset, px.data.length), { raw: { width: px.width, height: px.height, channels: px.channels } });
+  const p = sharp(Buffer.from(px.data.buffer, px.data.byteOffset, px.data.length), { raw: { width: px.width, height: px.height, channels: px.channels } });
+  return px.channels <= 2 ? p.toColourspace('b-w') : p; // sharp would otherwise widen gray to RGB
 }
 
 function asDiskError(error: unknown, path: string): unknown {
@@ -78,7 +79,11 @@ async function linkExisting(sc: StoreContext, hash: string, source: string): Pro
 export async function storeImageFile(sc: StoreContext, path: string, source: string, expectedSize?: number): Promise<FileOutcome> {
   const read = await readImageFile(path, sc.maxFileBytes, source, expectedSize);
   if (!read.ok) return { state: 'rejected', source, code: read.code, message: read.message };
-  const bytes = read.bytes;
+  return storeImageBytes(sc, read.bytes, source);
+}
+
+/** Stores bytes already in memory (generated sample sets) exactly as a file with them would be. */
+export async function storeImageBytes(sc: StoreContext, bytes: Buffer, source: string): Promise<FileOutcome> {
   const hash = createHash('sha256').update(bytes).digest('hex');
   // Claimed hashes come from files earlier in scan order (commits happen in order): skip the work.
   const earlier = sc.claimed.get(hash);
