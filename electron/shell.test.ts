@@ -115,3 +115,14 @@ describe('job watch', () => {
     expect(notices).toEqual([{ title: 'GAN Studio: finished', body: 'Train cats is done.' }]);
   });
 });
+
+describe('preload bundle', () => {
+  it('is CommonJS and requires nothing but electron (a sandboxed preload cannot be an ES module)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const code = await readFile(new URL('../dist/electron/preload.cjs', import.meta.url), 'utf8');
+    expect(code).not.toMatch(/^\s*(import|export)\s/m);
+    expect([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);
+    expect(code).toContain('exposeInMainWorld("ganStudio"');
+    expect(code).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\)/);
+  });
+});
