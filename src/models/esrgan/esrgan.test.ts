@@ -90,6 +90,7 @@ describe('esrgan (tiny)', () => {
       for (const s of [1, pretrain + 1, pretrain + 2]) {
         const scalars = step(s);
         expect(Object.keys(scalars).sort()).toEqual([...model.lossNames].sort());
+        expect(new Set(Object.values(scalars)).size, 'each scalar is its own tensor').toBe(model.lossNames.length);
         for (const [name, t] of Object.entries(scalars)) expect(Number.isFinite(t.dataSync()[0]), `${name} at ${s}`).toBe(true);
         if (s >= pretrain) expect(scalars['loss/D']!.dataSync()[0]).toBeGreaterThan(0);
         else expect(scalars['loss/adv']!.dataSync()[0]).toBe(0);
