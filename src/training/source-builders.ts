@@ -49,13 +49,13 @@ export async function optionalImport<T>(relativeToTraining: string): Promise<T |
   }
 }
 
-type OpenDatasetSource = (ws: Workspace, datasetId: string, o: { size: number; channels: 1 | 3; seed: number; flip?: boolean }) => Promise<BatchSource>;
+type OpenDatasetSource = (ws: Workspace, datasetId: string, o: { size: number; channels: 1 | 3; seed: number; flip?: boolean }, ctx?: TaskContext) => Promise<BatchSource>;
 
 registerSourceBuilder('generate', async (ws, spec, args) => {
   if (ws && spec.datasetId) {
     const data = await optionalImport<{ openDatasetSource: OpenDatasetSource }>('../data/dataset-source.js');
     if (!data) throw new AppError('BACKEND_UNAVAILABLE', 'this build has no dataset cache yet; pass --data FOLDER to train on a folder of images');
-    return data.openDatasetSource(ws, spec.datasetId, { size: spec.size, channels: spec.channels, seed: spec.seed, flip: true });
+    return data.openDatasetSource(ws, spec.datasetId, { size: spec.size, channels: spec.channels, seed: spec.seed, flip: true }, args.ctx);
   }
   if (args.data) return folderSource(args.data, { size: spec.size, channels: spec.channels, seed: spec.seed }, args.ctx);
   throw new AppError('INVALID_ARGUMENT', 'a generation run needs images: pass --data FOLDER or a dataset id');

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 const spec = (over: Partial<TrainSpecInput> = {}): TrainSpecInput => ({
-  task: 'generate', model: 'vanilla', preset: 'tiny', seed: 3, steps: 6, sampleEvery: 3, checkpointEvery: 3, ema: true, ...over,
+  task: 'generate', model: 'vanilla', preset: 'tiny', seed: 3, steps: 6, sampleEvery: 3, checkpointEvery: 3, ema: true, diffAugment: true, ...over,
 });
 const source = () => memoryBatchSource(syntheticImages(20, 8, 1), ['real'], 5, { heldOutCount: 4 });
 const ctx = () => ({ signal: new AbortController().signal, report: silentReporter });

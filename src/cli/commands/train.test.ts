@@ -20,7 +20,7 @@ afterAll(async () => {
 async function cli(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), tty: false });
+  const code = await main([...args, '--workspace', join(root, 'ws')], { out: (l) => out.push(l), err: (l) => err.push(l), tty: false });
   return { code, out, err };
 }
 

@@ -114,6 +114,8 @@ export const trainCommand: Command = {
     for (const [key, field] of [['data', 'datasetId'], ['dataA', 'datasetA'], ['dataB', 'datasetB']] as const) {
       const arg = dataFlags[key];
       if (!arg) continue;
+      // a resumed run keeps its own dataset: importing the folder again would make a new id
+      if (resume && input[field]) continue;
       if (resolver) input[field] = await resolver(getWs(), arg, taskCtx);
       else if (await isFolder(arg)) args[key] = resolve(arg);
       else throw new AppError('NOT_FOUND', `--${key === 'data' ? 'data' : key === 'dataA' ? 'data-a' : 'data-b'} ${arg}: no such folder (dataset ids need the dataset catalog, not in this build)`);
@@ -123,7 +125,8 @@ export const trainCommand: Command = {
     const spec = resolveTrainSpec(input);
     if (json) io.out(JSON.stringify({ event: 'started', runDir, backend, resume, spec }));
     else io.out(`training ${spec.model} (${spec.task}) ${spec.size}px on ${backend} → ${runDir}`);
-    const source = await buildTrainSource(ws, spec, args);
+    const usesDatasets = Boolean(spec.datasetId || spec.datasetA || spec.datasetB);
+    const source = await buildTrainSource(usesDatasets ? getWs() : ws, spec, args);
     try {
       const progress = cliReporter(io, json, { imagesPerUnit: spec.batch });
       const result = await train({ spec: input, runDir, source, resume }, { signal: ctx.signal, report: progress });
