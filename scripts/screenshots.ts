@@ -11,7 +11,7 @@ const outDir = process.argv[3] ?? 'e2e-artifacts/ui';
 async function firstId(page: Page, method: string, input: unknown, pick: (v: unknown) => string | undefined): Promise<string | undefined> {
   return page.evaluate(async ({ method, input }) => {
     const r = await fetch(`api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
-    const j = await r.json();
+    const j = (await r.json()) as { ok: boolean; value?: unknown };
     return j.ok ? j.value : undefined;
   }, { method, input }).then(pick).catch(() => undefined);
 }
@@ -25,7 +25,8 @@ async function main() {
   const written: string[] = [];
   for (const theme of ['light', 'dark'] as const) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: theme, deviceScaleFactor: 1 });
-    await context.addInitScript((t) => localStorage.setItem('gan-studio.theme', t), theme);
+    // runs in the page: localStorage is the browser's, typed here without the DOM lib
+    await context.addInitScript((t) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('gan-studio.theme', t), theme);
     const page = await context.newPage();
     await page.goto(`${base}/#/datasets`);
     await page.waitForSelector('[data-testid="app-root"]');
