@@ -7,7 +7,8 @@ import { MIGRATIONS, type Migration } from './migrations.js';
 import { workspaceLayout } from './paths.js';
 
 export type Db = InstanceType<typeof Database>;
-export type Statement = ReturnType<Db['prepare']>;
+declare const _db: Db;
+export type Statement = ReturnType<typeof _db.prepare<unknown[]>>;
 
 export interface Catalog {
   readonly db: Db;
