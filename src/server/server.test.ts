@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from './server.js';
 import { createApp, type App } from '../handlers/context.js';
 import { closeCode, connectWs, rawRequest } from './test-http.js';
 import { generateToken } from './guards.js';
+import { pruneUploads } from './upload.js';
 
 let base: string;
 let workspace: string;
@@ -148,6 +149,13 @@ describe('caps', () => {
     expect(await readdir(join(workspace, 'staging', 'uploads', 'drop2'))).toEqual([]);
     const evil = await rawRequest(open.port, { method: 'POST', path: '/api/upload', headers: { 'x-file-name': encodeURIComponent('../../x.png') }, body: 'x' });
     expect(JSON.parse(evil.body).error.code).toBe('PATH_NOT_ALLOWED');
+  });
+
+  it('prunes upload folders older than a day', async () => {
+    await mkdir(join(workspace, 'staging', 'uploads', 'fresh'), { recursive: true });
+    expect(await pruneUploads(workspace, 24 * 3600_000, Date.now() + 25 * 3600_000)).toBeGreaterThanOrEqual(1);
+    expect(await readdir(join(workspace, 'staging', 'uploads'))).toEqual([]);
+    expect(await pruneUploads(join(workspace, 'nowhere'))).toBe(0);
   });
 
   it('only lets requests name paths inside uploads or --allow folders', async () => {

@@ -18,7 +18,7 @@ import { loginPage } from './login-page.js';
 import { assertPathsAllowed } from './path-policy.js';
 import { resolveContainedFile } from './safe-path.js';
 import { baseSecurityHeaders, FILE_CONTENT_SECURITY_POLICY, uiContentSecurityPolicy } from './security-headers.js';
-import { receiveUpload, TooLargeError, uploadsRoot } from './upload.js';
+import { pruneUploads, receiveUpload, TooLargeError, uploadsRoot } from './upload.js';
 
 /** What the server needs from the app (createApp() returns a superset). */
 export interface ServedApp {
@@ -84,6 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const hostnames = allowedHostnames(host);
   const sessions = new SessionStore();
   const pathRoots = [uploadsRoot(app.ws.root), ...(options.allow ?? [])];
+  void pruneUploads(app.ws.root).catch(() => {});
 
   function authenticated(req: IncomingMessage): boolean {
     if (!token) return true;

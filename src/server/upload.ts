@@ -2,7 +2,7 @@
 // <workspace>/staging/uploads/<upload-id>/<relative name>, capped, then handed to the same
 // handlers a local import uses — so uploaded files get exactly the same validation.
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, statfs } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -13,6 +13,33 @@ import { checkRelativePath } from './safe-path.js';
 
 export function uploadsRoot(workspaceRoot: string): string {
   return join(workspaceRoot, 'staging', 'uploads');
+}
+
+/**
+ * Upload folders are copied into datasets by the import they feed; leftovers (abandoned drops,
+ * imports that failed) are removed after a day so staging does not grow without bound.
+ */
+export async function pruneUploads(workspaceRoot: string, maxAgeMs = 24 * 3600_000, now = Date.now()): Promise<number> {
+  const dir = uploadsRoot(workspaceRoot);
+  let removed = 0;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    try {
+      const info = await stat(join(dir, name));
+      if (now - info.mtimeMs > maxAgeMs) {
+        await rm(join(dir, name), { recursive: true, force: true });
+        removed++;
+      }
+    } catch {
+      // raced with another cleaner: fine
+    }
+  }
+  return removed;
 }
 
 const UPLOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
