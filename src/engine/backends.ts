@@ -20,6 +20,7 @@ import { installWebGpu } from './webgpu-setup.js';
 
 export type { BackendName, BackendPref, BackendRow } from './backend-types.js';
 export { deviceInfo, matmulProbe, type DeviceInfo } from './device-info.js';
+export { prepareWasm, wasmBinaryDir } from './wasm-setup.js';
 
 export interface BackendSelection {
   chosen: BackendName;

@@ -3,12 +3,13 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { installedAdapter } from './webgpu-setup.js';
 
+/** Field names follow the contract's SystemInfo['device'] so it can be passed through as is. */
 export interface DeviceInfo {
-  cpuModel: string;
+  cpu: string;
   /** Logical cores this process may use. */
   cores: number;
-  memoryTotalGB: number;
-  memoryFreeGB: number;
+  memoryBytes: number;
+  freeMemoryBytes: number;
   platform: string;
   arch: string;
   node: string;
@@ -16,16 +17,14 @@ export interface DeviceInfo {
   adapter?: string;
 }
 
-const gb = (bytes: number): number => Math.round((bytes / 2 ** 30) * 10) / 10;
-
 export function deviceInfo(): DeviceInfo {
   const cpus = os.cpus();
   const adapter = installedAdapter();
   return {
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
+    cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
     cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
-    memoryTotalGB: gb(os.totalmem()),
-    memoryFreeGB: gb(os.freemem()),
+    memoryBytes: os.totalmem(),
+    freeMemoryBytes: os.freemem(),
     platform: process.platform,
     arch: process.arch,
     node: process.versions.node,
