@@ -84,6 +84,8 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
     await truncateMetrics(runDir, step);
     log('info', `resumed from ${loaded.name} (step ${step})`);
   } else {
+    // a run that crashed before its first checkpoint restarts from scratch: drop its old curve
+    if (opts.resume) await truncateMetrics(runDir, 0);
     log('info', `started ${family.id} ${spec.size}px×${spec.channels} batch ${spec.batch}, ${spec.steps} steps, preset ${spec.preset}, backend ${tf.getBackend()}`);
   }
 
