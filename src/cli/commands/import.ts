@@ -1,17 +1,83 @@
-import type { Command } from '../command.js';
-import { AppError } from '../../contract/errors.js';
+import type { Command, CommandContext } from '../command.js';
+import { EXIT, UsageError, choiceOpt, floatOpt, intOpt, stringOpt } from '../command.js';
+import { SAMPLE_DATASETS, type ImportReport } from '../../contract/datasets.js';
+import type { Reporter } from '../../jobs/reporter.js';
+import { openWorkspace } from '../../workspace/workspace.js';
+import { importIntoWorkspace } from '../../data/import.js';
+import { importSample } from '../../data/samples.js';
+
+/** A one-line progress bar on stderr (terminals only), redrawn at most ~10 times a second. */
+export function progressBarReporter(ctx: CommandContext, label: string): Reporter {
+  const draw = ctx.io.tty && !ctx.json;
+  return {
+    progress(p) {
+      if (!draw) return;
+      const width = 30;
+      const fraction = p.total ? Math.min(1, p.done / p.total) : 0;
+      const bar = '#'.repeat(Math.round(fraction * width)).padEnd(width, '.');
+      const eta = p.eta != null ? `  ETA ${Math.ceil(p.eta)}s` : '';
+      process.stderr.write(`\r${label} [${bar}] ${p.done}/${p.total} ${p.unit}s${eta}   ${p.done >= p.total && p.total ? '\n' : ''}`);
+    },
+    metrics() {},
+    sample() {},
+    log(level, message) {
+      if (!ctx.json) ctx.io.err(`${level}: ${message}`);
+    },
+  };
+}
+
+export function printImportReport(ctx: CommandContext, report: ImportReport, name: string): void {
+  if (ctx.json) {
+    ctx.io.out(JSON.stringify({ event: 'done', report }));
+    return;
+  }
+  ctx.io.out(`Imported ${report.accepted} image${report.accepted === 1 ? '' : 's'} into dataset ${report.datasetId} ("${name}").`);
+  if (report.duplicates.length) {
+    ctx.io.out(`${report.duplicates.length} duplicate${report.duplicates.length === 1 ? '' : 's'} (stored once):`);
+    for (const d of report.duplicates.slice(0, 20)) ctx.io.out(`  ${d.file} = ${d.duplicateOf}`);
+    if (report.duplicates.length > 20) ctx.io.out(`  ... and ${report.duplicates.length - 20} more (--json lists all)`);
+  }
+  if (report.rejected.length) {
+    ctx.io.out(`${report.rejected.length} refused:`);
+    for (const r of report.rejected) ctx.io.out(`  ${r.code.padEnd(22)} ${r.message}`);
+  }
+  if (report.skipped) ctx.io.out(`${report.skipped} hidden or system file${report.skipped === 1 ? '' : 's'} skipped.`);
+}
 
 export const importCommand: Command = {
   name: 'import',
   summary: 'Import images (files, folders, zips) or a sample set as a dataset',
-  usage: 'gan-studio import PATH... [--name NAME] [--json] | gan-studio import --sample mnist|emoji-google|emoji-twitter',
+  usage: 'gan-studio import PATH... [--name NAME] [--accept-partial] [--max-megapixels N] [--json] | gan-studio import --sample mnist|emoji-google|emoji-twitter [--limit N]',
   options: {
     'name': { type: 'string' },
     'sample': { type: 'string' },
     'limit': { type: 'string' },
     'accept-partial': { type: 'boolean' },
+    'max-megapixels': { type: 'string' },
   },
-  async run() {
-    throw new AppError('INTERNAL', '`gan-studio import` is not implemented yet');
+  async run(ctx) {
+    const sample = choiceOpt(ctx.values, 'sample', SAMPLE_DATASETS);
+    const limit = intOpt(ctx.values, 'limit');
+    const maxMp = floatOpt(ctx.values, 'max-megapixels');
+    if (!sample && !ctx.positionals.length) throw new UsageError('give at least one PATH, or --sample NAME');
+    if (sample && ctx.positionals.length) throw new UsageError('give PATHs or --sample, not both');
+    if (limit !== undefined && limit < 1) throw new UsageError('--limit must be at least 1');
+    const ws = openWorkspace(ctx.workspace);
+    try {
+      const task = { signal: ctx.signal, report: progressBarReporter(ctx, 'importing') };
+      const name = stringOpt(ctx.values, 'name');
+      const report = sample
+        ? await importSample(ws, sample, { ...(limit ? { limit } : {}) }, task)
+        : await importIntoWorkspace(ws, {
+          paths: ctx.positionals,
+          ...(name ? { name } : {}),
+          acceptPartial: ctx.values['accept-partial'] === true,
+          ...(maxMp ? { maxPixels: Math.round(maxMp * 1e6) } : {}),
+        }, task);
+      printImportReport(ctx, report, name ?? sample ?? report.datasetId);
+      return EXIT.ok;
+    } finally {
+      ws.close();
+    }
   },
 };
