@@ -1,0 +1,141 @@
+// Upscale throughput (megapixels/s) of each pretrained ESRGAN ×2 through our tiled path, the
+// same model run whole, and the `upscaler` package's own execute() on the same model, backend
+// and input, in one run. Its `upscaler/node` entry needs tfjs-node (not installable here) and its
+// default (browser ESM) build uses extensionless imports Node cannot resolve, so we bundle that
+// default build with esbuild (tfjs left external, so it shares our tfjs and backend) and serve
+// the model files from node_modules over a loopback HTTP server (it loads models by URL).
+//   node dist/bench/upscale.js [--quick] [--backend wasm] [--size 256] [--models slim,medium,thick]
+import * as tf from '@tensorflow/tfjs';
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { BackendPref } from '../src/contract/system.js';
+import { ensureBackend } from '../src/jobs/engine-backend.js';
+import { silentReporter } from '../src/jobs/reporter.js';
+import { pretrainedUpscaler, upscaleImage } from '../src/inference/upscale.js';
+import { getPretrainedManifest, pretrainedFolder } from '../src/models/pretrained/catalog.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'wasm' },
+    size: { type: 'string' },
+    models: { type: 'string' },
+    tile: { type: 'string' },
+  },
+});
+const quick = values.quick === true;
+const size = Number(values.size ?? (quick ? 64 : 256));
+const models = (values.models ?? (quick ? 'slim,medium' : 'slim,medium,thick')).split(',');
+const tile = values.tile ? Number(values.tile) : undefined;
+
+interface UpscalerLike {
+  execute(input: tf.Tensor3D, options: Record<string, unknown>): Promise<tf.Tensor3D>;
+  dispose?(): Promise<void>;
+}
+type UpscalerCtor = new (options: Record<string, unknown>) => UpscalerLike;
+
+/** The upscaler package's default build, bundled for Node; null + why when that is impossible. */
+async function loadUpscalerPackage(): Promise<{ ctor: UpscalerCtor | null; why: string | null }> {
+  try {
+    const { build } = await import('esbuild');
+    const outfile = join(ROOT, 'dist', 'bench', 'upscaler-default-build.mjs');
+    const entry = fileURLToPath(import.meta.resolve('upscaler'));
+    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', external: ['@tensorflow/tfjs', '@tensorflow/tfjs-core'], outfile, logLevel: 'silent' });
+    const mod = (await import(outfile)) as { default: UpscalerCtor };
+    return { ctor: mod.default, why: null };
+  } catch (error) {
+    return { ctor: null, why: `the upscaler package could not be loaded: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+/** Serves one folder read-only on 127.0.0.1 (the upscaler loads models by URL). */
+async function serveFolder(root: string): Promise<{ url: string; close(): void }> {
+  const server = http.createServer(async (req, res) => {
+    const path = resolve(root, '.' + decodeURIComponent((req.url ?? '/').split('?')[0]!));
+    if (relative(root, path).startsWith('..')) return void res.writeHead(403).end();
+    try {
+      res.end(await readFile(path));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+async function timeIt<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function main() {
+  const backend = await ensureBackend(values.backend as BackendPref);
+  const pkg = await loadUpscalerPackage();
+  const image = tf.tidy(() => {
+    // smooth structure plus detail, 0–255
+    const x = tf.linspace(0, 6, size);
+    const waves = tf.sin(tf.outerProduct(x, tf.onesLike(x)).mul(3)).add(tf.cos(tf.outerProduct(tf.onesLike(x), x).mul(5)));
+    return tf.stack([waves, waves.mul(-1), waves.mul(0.5)], 2).mul(60).add(128).add(tf.randomUniform([size, size, 3], -20, 20, 'float32', 1)).clipByValue(0, 255).round() as tf.Tensor3D;
+  });
+  const raw = { data: Uint8Array.from(await image.data()), width: size, height: size, channels: 3 as const };
+  const results = [];
+  for (const name of models) {
+    const id = `esrgan-${name}-x2`;
+    const manifest = getPretrainedManifest(id);
+    const up = await pretrainedUpscaler(id);
+    const outMp = (size * 2) ** 2 / 1e6;
+    const ctx = { signal: new AbortController().signal, report: silentReporter };
+    const [lo, hi] = manifest.inputRange;
+    const input = tf.tidy(() => image.div(255 / (hi - lo)).add(lo) as tf.Tensor3D);
+    // warm-up on a small crop: kernel setup is not throughput
+    tf.tidy(() => up.predict(input.slice([0, 0, 0], [16, 16, 3]).expandDims(0) as tf.Tensor4D));
+    const ours = await timeIt(() => upscaleImage(up, raw, { tile }, ctx));
+    const whole = await timeIt(async () => {
+      const y = tf.tidy(() => up.predict(input.expandDims(0) as tf.Tensor4D));
+      await y.data();
+      return y;
+    });
+    const row: Record<string, unknown> = {
+      model: id, inputPx: `${size}×${size}`, outputMp: outMp,
+      oursTiledMpPerS: outMp / ours.seconds, oursTiledSeconds: ours.seconds,
+      wholeMpPerS: outMp / whole.seconds, wholeSeconds: whole.seconds,
+    };
+    if (pkg.ctor) {
+      const server = await serveFolder(resolve(pretrainedFolder(manifest), '..', '..'));
+      try {
+        const upscaler = new pkg.ctor({ model: { scale: 2, modelType: 'layers', path: `${server.url}/${manifest.source.folder}/model.json`, inputRange: manifest.inputRange, outputRange: manifest.outputRange } });
+        const patchSize = tile ?? size; // its default: the whole image in one patch
+        const warm = await upscaler.execute(image.slice([0, 0, 0], [16, 16, 3]) as tf.Tensor3D, { output: 'tensor' });
+        warm.dispose();
+        const theirs = await timeIt(() => upscaler.execute(image, { output: 'tensor', patchSize, padding: patchSize < size ? 8 : 0 }));
+        const diff = tf.tidy(() => {
+          const ref = whole.value.squeeze([0]).sub(manifest.outputRange[0]).mul(255 / (manifest.outputRange[1] - manifest.outputRange[0])).clipByValue(0, 255);
+          return tf.max(tf.abs(tf.sub(theirs.value, ref))).dataSync()[0]!;
+        });
+        Object.assign(row, { upscalerExecuteMpPerS: outMp / theirs.seconds, upscalerExecuteSeconds: theirs.seconds, upscalerPatchSize: patchSize, oursVsUpscaler: (outMp / ours.seconds) / (outMp / theirs.seconds), maxAbsDiffVsWhole255: diff });
+        theirs.value.dispose();
+        await upscaler.dispose?.();
+      } finally {
+        server.close();
+      }
+    }
+    whole.value.dispose();
+    input.dispose();
+    up.dispose();
+    results.push(row);
+    console.error(JSON.stringify(row));
+  }
+  image.dispose();
+  console.log(JSON.stringify({ backend, quick, size, comparedWith: pkg.ctor ? 'upscaler default build execute()' : 'the same model run whole', upscalerUnavailable: pkg.why, results }));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
