@@ -35,7 +35,15 @@ export function getSourceBuilder(task: Task): SourceBuilder {
   return builder;
 }
 
-export function buildTrainSource(ws: Workspace | null, spec: ResolvedSpec, args: SourceArgs): Promise<BatchSource> {
+/** Where the other tasks' builders live; imported on first use so callers need not know. */
+const BUILDER_MODULES: Partial<Record<Task, string>> = {
+  superres: '../data/sr-source.js',
+  cyclegan: '../data/unpaired-source.js',
+};
+
+export async function buildTrainSource(ws: Workspace | null, spec: ResolvedSpec, args: SourceArgs): Promise<BatchSource> {
+  const module = BUILDER_MODULES[spec.task];
+  if (!builders.has(spec.task) && module) await optionalImport(module);
   return getSourceBuilder(spec.task)(ws, spec, args);
 }
 
