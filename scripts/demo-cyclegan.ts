@@ -3,6 +3,8 @@
 // then measures it on emoji held out of training: SWD(A→B, B) against SWD(A, B) both ways and
 // the cycle-reconstruction PSNR. Writes a grid PNG, scores.json and the training time to
 // assets/demo/cyclegan/ (small files, committed and shown in the README).
+// Unless --steps is given, the step count is planned from a short timing so the run (and its
+// learning-rate decay to zero) ends within --minutes.
 //   node dist/scripts/demo-cyclegan.js [--minutes 90] [--steps N] [--preset small] [--size 64]
 //        [--batch N] [--held-out 256] [--backend auto|wasm|...] [--run DIR] [--resume] [--out assets/demo/cyclegan]
 // The run folder (checkpoints) defaults to dist/demo-runs/cyclegan (ignored by git); --resume
@@ -27,6 +29,9 @@ import { listImageFiles, loadImageSet, loadSideFor, unpairedBatchSource } from '
 import { evalCycleGanModel, setToTensor } from '../src/cli/eval/cyclegan.js';
 import { isCycleGanModel } from '../src/models/cyclegan/model.js';
 import { slicedWassersteinDistance } from '../src/metrics/swd.js';
+import { TrainSpec } from '../src/contract/runs.js';
+import { getFamily } from '../src/models/index.js';
+import { stepRandom } from '../src/training/step-random.js';
 
 const require = createRequire(import.meta.url);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -48,6 +53,28 @@ const { values } = parseArgs({
 
 function emojiFolder(vendor: 'twitter' | 'google'): string {
   return join(dirname(require.resolve(`emoji-datasource-${vendor}/package.json`)), 'img', vendor, '64');
+}
+
+/** Steps that fit in `seconds`, from the median of a few timed steps on random images. */
+async function plannedSteps(spec: TrainSpecInput, seconds: number): Promise<number> {
+  const family = getFamily('cyclegan');
+  const resolved = family.resolve(TrainSpec.parse(spec));
+  const model = family.create(resolved, stepRandom(0));
+  const a = tf.randomUniform([resolved.batch, resolved.size, resolved.size, 3], -1, 1) as tf.Tensor4D;
+  const b = tf.randomUniform([resolved.batch, resolved.size, resolved.size, 3], -1, 1) as tf.Tensor4D;
+  const times: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const t = performance.now();
+    const losses = model.trainStep({ a, b }, i);
+    await Promise.all(Object.values(losses).map((l) => l.data()));
+    tf.dispose(Object.values(losses));
+    if (i >= 2) times.push(performance.now() - t); // the first steps build kernels and optimizer slots
+  }
+  model.dispose();
+  tf.dispose([a, b]);
+  const stepSeconds = times.sort((x, y) => x - y)[Math.floor(times.length / 2)]! / 1000;
+  // samples, checkpoints and SWD scoring cost a little on top of the steps themselves
+  return Math.max(10, Math.floor((seconds / stepSeconds) * 0.95));
 }
 
 async function main(): Promise<void> {
@@ -76,11 +103,15 @@ async function main(): Promise<void> {
   const swdBefore = await slicedWassersteinDistance(evalA, evalB);
   console.log(`SWD(twitter, google) before training: ${swdBefore.toFixed(4)}`);
 
-  const spec: TrainSpecInput = {
+  const base: TrainSpecInput = {
     task: 'cyclegan', model: 'cyclegan', preset: values.preset as 'small', size, seed: 1,
-    ...(values.steps ? { steps: Number(values.steps) } : {}),
     ...(values.batch ? { batch: Number(values.batch) } : {}),
   };
+  // The learning rate decays to zero at the last step, so the run must end inside the budget:
+  // unless --steps is given, time a few steps here and plan for 90% of the budget.
+  const steps = values.steps ? Number(values.steps) : values.resume ? undefined : await plannedSteps(base, Number(values.minutes) * 60 * 0.9);
+  const spec: TrainSpecInput = { ...base, ...(steps ? { steps } : {}) };
+  if (steps) console.log(`planned ${steps} steps`);
   if (!values.resume) await rm(runDir, { recursive: true, force: true });
   const source = unpairedBatchSource(trainA.set, trainB.set, { size, seed: 1 });
   const controller = new AbortController();
