@@ -113,7 +113,7 @@ export const upscaleCommand: Command = {
           const seconds = (Date.now() - started) / 1000;
           if (ctx.io.tty && !ctx.json) process.stdout.write('\r');
           if (ctx.json) ctx.io.out(JSON.stringify({ event: 'file', input: item.input, output: result.output, width: result.width, height: result.height, scale: result.scale, seconds }));
-          else ctx.io.out(`  [${index + 1}/${items.length}] ${item.relative} → ${relative(process.cwd(), result.output)} (${result.width}×${result.height}, ${seconds.toFixed(1)} s)`);
+          else ctx.io.out(`  [${index + 1}/${items.length}] ${item.relative} → ${relative(process.cwd(), result.output).startsWith('..') ? result.output : relative(process.cwd(), result.output)} (${result.width}×${result.height}, ${seconds.toFixed(1)} s)`);
         } catch (error) {
           const wire = toWireError(error);
           if (wire.code === 'CANCELLED' || ctx.signal.aborted) throw error;
