@@ -2,7 +2,7 @@
 // weights.bin}, written into a temp folder, fsynced, renamed into place, then the `latest`
 // pointer moves. Startup recovery deletes leftovers and falls back past a corrupt newest one.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { CheckpointInfo } from '../contract/runs.js';
@@ -82,6 +82,8 @@ export async function saveCheckpoint(runDir: string, model: GanModel, options: S
   };
   const tmp = join(dir, `.tmp-${name}-${process.pid}-${Date.now()}`);
   try {
+    await mkdir(dir, { recursive: true });
+    await assertRoomFor(dir, buffer.byteLength, name);
     await mkdir(tmp, { recursive: true });
     await writeFileSynced(join(tmp, 'weights.bin'), buffer);
     await writeFileSynced(join(tmp, 'state.json'), JSON.stringify(state));
@@ -103,6 +105,17 @@ export async function saveCheckpoint(runDir: string, model: GanModel, options: S
   }
   await pruneCheckpoints(runDir, options.keep);
   return name;
+}
+
+/** Refuses before writing when the disk clearly cannot hold the checkpoint (plus some slack). */
+async function assertRoomFor(dir: string, bytes: number, name: string): Promise<void> {
+  const fs = await statfs(dir).catch(() => null);
+  if (!fs) return;
+  const free = Number(fs.bavail) * Number(fs.bsize);
+  const needed = bytes + 16 * 1024 * 1024;
+  if (free < needed) {
+    throw new AppError('DISK_FULL', `not enough disk space for checkpoint ${name} in ${dir}: ${Math.round(needed / 1e6)} MB needed, ${Math.round(free / 1e6)} MB free; free some space, then resume the run`);
+  }
 }
 
 async function bestCheckpoint(runDir: string): Promise<{ name: string; score: number | null } | null> {
