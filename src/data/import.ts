@@ -34,6 +34,8 @@ export interface ImportOptions {
   validationFraction?: number;
   /** files in flight at once (I/O and sharp's thread pool overlap) */
   concurrency?: number;
+  /** outcomes per catalog transaction (default 256) */
+  commitEvery?: number;
 }
 
 export function makeDatasetId(name: string): string {
@@ -47,7 +49,7 @@ class Journal {
   private items: ImportItem[] = [];
   private seq = 0;
   readonly report: { accepted: number; duplicates: ImportReport['duplicates']; rejected: RejectedFile[] } = { accepted: 0, duplicates: [], rejected: [] };
-  constructor(private ws: Workspace, private datasetId: string) {}
+  constructor(private ws: Workspace, private datasetId: string, private commitEvery = 256) {}
 
   add(o: FileOutcome | { state: 'rejected'; source: string; code: RejectedFile['code']; message: string }): void {
     const seq = this.seq++;
@@ -62,7 +64,7 @@ class Journal {
       this.items.push({ seq, source: o.source, state: 'rejected', code: o.code, message: o.message });
       this.report.rejected.push({ file: o.source, code: o.code, message: o.message });
     }
-    if (this.items.length >= 256) this.flush();
+    if (this.items.length >= this.commitEvery) this.flush();
   }
 
   flush(): void {
@@ -132,7 +134,7 @@ async function runImport(ws: Workspace, datasetId: string, options: ImportOption
   const scan = await scanInputs(options.paths, signal);
   assertFreeSpace(ws.layout.datasets, Math.ceil(scan.bytes * 1.1), `importing ${scan.items.length} files`);
 
-  const journal = new Journal(ws, datasetId);
+  const journal = new Journal(ws, datasetId, options.commitEvery);
   const meter = new ProgressMeter(ctx);
   const sc: StoreContext = {
     ws, datasetId, claimed: new Map(),

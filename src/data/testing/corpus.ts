@@ -17,6 +17,7 @@ export function gradientRaw(w: number, h: number, channels: 3 | 4, seed = 0): Bu
       if (channels === 4) out[o + 3] = x < w / 2 ? 255 : 128;
     }
   }
+  out[1] = (seed >> 8) & 255; // with the blue channel above: distinct images for seeds < 65536
   return out;
 }
 
