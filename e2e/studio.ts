@@ -1,6 +1,6 @@
 // Starts `gan-studio serve` on a fresh temporary workspace for one spec file (the Joplin
 // habit: every test file gets its own profile), and waits for its "serving at" line.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,4 +70,31 @@ export function studioPerFile(extraArgs: string[] = []): { get: () => Studio } {
       return studio;
     },
   };
+}
+
+/**
+ * Calls one contract method over the same HTTP transport the UI uses, for setup and for checks
+ * the UI does not show (e.g. where a batch wrote its outputs). Throws the wire error as-is.
+ */
+export async function callApi<T = unknown>(studio: Studio, method: string, input: unknown = {}): Promise<T> {
+  const response = await fetch(`${studio.url}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const result = (await response.json()) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
+  return result.value;
+}
+
+/** Pids of the studio's engine processes: children of the serve process running engine-main.js. */
+export function enginePids(studio: Studio): number[] {
+  const parent = studio.process.pid;
+  if (!parent) return [];
+  try {
+    return execFileSync('pgrep', ['-P', String(parent), '-f', 'engine-main'], { encoding: 'utf8' })
+      .split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
 }
