@@ -124,7 +124,9 @@ export async function stylizeImage(stylizer: Stylizer, img: RawImage, opts: Styl
 
 export interface StylizeFileOptions {
   /** the CycleGAN run folder */
-  run: string;
+  run?: string;
+  /** the same, under the name the batch runner uses for every task's model */
+  model?: string;
   direction: Direction;
   format?: OutputFormat;
   quality?: number;
@@ -143,15 +145,18 @@ export interface StylizeFileResult {
   run: string;
 }
 
-/** Decodes, translates and writes one file atomically. Never overwrites an existing file. */
+/**
+ * Decodes, translates and writes one file atomically (a cancel leaves no output). Like
+ * upscaleFile, it writes where it is told: callers choose free names (the CLI's freeName, the
+ * batch runner's placeNoClobber), so existing files are never overwritten.
+ */
 export async function stylizeFile(inputPath: string, outputPath: string, opts: StylizeFileOptions, ctx: TaskContext): Promise<StylizeFileResult> {
+  const run = opts.run ?? opts.model;
+  if (!run) throw new AppError('INVALID_ARGUMENT', 'stylize needs the CycleGAN run folder (opts.run)');
   if (opts.direction !== 'a2b' && opts.direction !== 'b2a') throw new AppError('INVALID_ARGUMENT', `direction must be a2b or b2a, got "${String(opts.direction)}"`);
   const info = await stat(inputPath).catch(() => null);
   if (!info?.isFile()) throw new AppError('NOT_FOUND', `${inputPath} is not a readable file`);
   const target = resolve(outputPath);
-  if (await stat(target).then(() => true, () => false)) {
-    throw new AppError('ALREADY_EXISTS', `${target} already exists; stylize never overwrites: choose another output folder or remove the file`);
-  }
   let meta;
   try {
     meta = await sharp(inputPath, { limitInputPixels: false }).metadata();
@@ -162,7 +167,7 @@ export async function stylizeFile(inputPath: string, outputPath: string, opts: S
   if (pixels > STYLIZE_MAX_INPUT_PIXELS) {
     throw new AppError('IMAGE_TOO_LARGE', `${inputPath} is ${meta.width}×${meta.height}, over the ${STYLIZE_MAX_INPUT_PIXELS / 2 ** 20} MP limit — shrink or crop it first`);
   }
-  const stylizer = await loadStylizer(opts.run, opts.checkpoint);
+  const stylizer = await loadStylizer(run, opts.checkpoint);
   let img: RawImage;
   try {
     img = await decodeImage(inputPath, { limitInputPixels: STYLIZE_MAX_INPUT_PIXELS });
