@@ -24,7 +24,7 @@ export const doctorCommand: Command = {
       io.out(JSON.stringify({ chosen: selection.chosen, table: selection.table, device }));
       return 0;
     }
-    io.out(`Device: ${device.cpuModel} — ${device.cores} cores, ${device.memoryTotalGB} GiB${device.adapter ? `, GPU adapter ${device.adapter}` : ""}`);
+    io.out(`Device: ${device.cpu} — ${device.cores} cores, ${(device.memoryBytes / 2 ** 30).toFixed(1)} GiB${device.adapter ? `, GPU adapter ${device.adapter}` : ""}`);
     io.out('');
     const rows = selection.table.map((r) => [
       r.name === selection.chosen ? `▶ ${r.name}` : `  ${r.name}`,
