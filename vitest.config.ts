@@ -17,6 +17,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           pool: 'forks',
           maxWorkers: 2,
+          // projects with different worker counts must run as separate groups
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -27,6 +29,7 @@ export default defineConfig({
           include: ['renderer/**/*.test.ts'],
           environment: 'jsdom',
           testTimeout: 20_000,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
