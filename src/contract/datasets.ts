@@ -58,6 +58,8 @@ export const ImportInput = z.object({
   name: z.string().min(1).max(120).optional(),
   /** import the valid part of an archive that also holds refused entries */
   acceptPartial: z.boolean().default(false),
+  /** refuse images with more pixels than this (default: the data module's cap) */
+  maxPixels: z.number().int().min(1).max(1_000_000_000).optional(),
 }).strict();
 
 export const datasetsMethods = {

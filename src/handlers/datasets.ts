@@ -17,7 +17,7 @@ import { runDir } from './runs.js';
 type DatasetsHandlers = Pick<Handlers, `datasets:${string}` & keyof Handlers>;
 
 interface ImportModule {
-  importIntoWorkspace(ws: Workspace, o: { paths: string[]; name?: string; acceptPartial?: boolean }, ctx: TaskContext): Promise<ImportReport>;
+  importIntoWorkspace(ws: Workspace, o: { paths: string[]; name?: string; acceptPartial?: boolean; maxPixels?: number }, ctx: TaskContext): Promise<ImportReport>;
 }
 interface SamplesModule {
   importSample(ws: Workspace, sample: SampleDataset, o: { limit?: number }, ctx: TaskContext): Promise<ImportReport>;
@@ -36,12 +36,12 @@ export function datasetsHandlers(ctx: AppContext): DatasetsHandlers {
     'datasets:list': async () => (await import('../workspace/datasets-repo.js')).listDatasets(ws.catalog),
     'datasets:get': ({ id }) => requireDataset(ctx, id),
     'datasets:images': ({ id, offset, limit }) => (requireDataset(ctx, id), datasetImagesPage(ws.catalog, id, offset, limit)),
-    'datasets:import': async ({ paths, name, acceptPartial }) => {
+    'datasets:import': async ({ paths, name, acceptPartial, maxPixels }) => {
       const resolved = await Promise.all(paths.map((p) => ctx.userPath(p)));
       const m = await importOptional<ImportModule>('../data/import.js', 'dataset import');
       const job = jobs.runLight({
         kind: 'import', title: `import ${name ?? resolved[0]}`,
-        run: async (tc) => asResult(await m.importIntoWorkspace(ws, { paths: resolved, ...(name ? { name } : {}), acceptPartial }, tc)),
+        run: async (tc) => asResult(await m.importIntoWorkspace(ws, { paths: resolved, ...(name ? { name } : {}), acceptPartial, ...(maxPixels ? { maxPixels } : {}) }, tc)),
       });
       return { jobId: job.id };
     },

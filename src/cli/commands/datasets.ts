@@ -1,9 +1,9 @@
+// gan-studio datasets: a thin client of datasets:list / datasets:get / datasets:report /
+// datasets:delete — what the Datasets view shows, as text or --json.
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
-import { AppError } from '../../contract/errors.js';
-import { getDataset, importReportFromJournal, listDatasets } from '../../workspace/datasets-repo.js';
-import { removeDatasetEverywhere } from '../../workspace/recovery.js';
-import { formatBytes, openWorkspace } from '../../workspace/workspace.js';
+import { call, withApp } from '../../handlers/cli-client.js';
+import { formatBytes } from '../../workspace/workspace.js';
 
 export const datasetsCommand: Command = {
   name: 'datasets',
@@ -14,10 +14,9 @@ export const datasetsCommand: Command = {
     const [action = 'list', id] = ctx.positionals;
     if (!['list', 'show', 'delete'].includes(action)) throw new UsageError(`unknown action "${action}" (list, show ID, delete ID)`);
     if (action !== 'list' && !id) throw new UsageError(`datasets ${action} needs a dataset ID`);
-    const ws = openWorkspace(ctx.workspace);
-    try {
+    return withApp(ctx, async (app) => {
       if (action === 'list') {
-        const all = listDatasets(ws.catalog);
+        const all = await call(app, 'datasets:list', {});
         if (ctx.json) ctx.io.out(JSON.stringify(all));
         else if (!all.length) ctx.io.out('No datasets yet: `gan-studio import FOLDER` or `gan-studio import --sample mnist`.');
         else {
@@ -28,33 +27,32 @@ export const datasetsCommand: Command = {
         }
         return EXIT.ok;
       }
-      const ds = getDataset(ws.catalog, id!);
-      if (!ds) throw new AppError('NOT_FOUND', `no dataset "${id}" — list them with \`gan-studio datasets\``);
+      const ds = await call(app, 'datasets:get', { id: id! });
       if (action === 'delete') {
-        removeDatasetEverywhere(ws, ds.id);
+        await call(app, 'datasets:delete', { id: ds.id });
         if (ctx.json) ctx.io.out(JSON.stringify({ ok: true, id: ds.id }));
         else ctx.io.out(`Deleted dataset ${ds.id} ("${ds.name}"), ${formatBytes(ds.bytes)} freed. Runs trained on it keep their checkpoints.`);
         return EXIT.ok;
       }
-      const report = importReportFromJournal(ws.catalog, ds.id);
+      const report = await call(app, 'datasets:report', { id: ds.id });
+      // the catalog's own count of image rows, next to the summary's counters
+      const { total: stored } = await call(app, 'datasets:images', { id: ds.id, offset: 0, limit: 1 });
       if (ctx.json) {
-        ctx.io.out(JSON.stringify({ ...ds, report }));
+        ctx.io.out(JSON.stringify({ ...ds, storedImages: stored, report }));
         return EXIT.ok;
       }
       ctx.io.out(`${ds.id}  "${ds.name}"`);
-      ctx.io.out(`  ${ds.imageCount} images (${ds.validationCount} held out for validation), ${formatBytes(ds.bytes)}`);
+      ctx.io.out(`  ${ds.imageCount} images (${ds.validationCount} held out for validation), ${stored} stored, ${formatBytes(ds.bytes)}`);
       if (ds.stats) {
         ctx.io.out(`  sizes:    ${ds.stats.sizeHistogram.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
         ctx.io.out(`  aspects:  ${ds.stats.aspectHistogram.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
         ctx.io.out(`  channels: ${Object.entries(ds.stats.channels).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
         ctx.io.out(`  formats:  ${Object.entries(ds.stats.formats).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
       }
-      if (ds.mosaic) ctx.io.out(`  mosaic:   ${ws.root}/${ds.mosaic}`);
+      if (ds.mosaic) ctx.io.out(`  mosaic:   ${app.ws.root}/${ds.mosaic}`);
       ctx.io.out(`  import:   ${report.accepted} accepted, ${report.duplicates.length} duplicates, ${report.rejected.length} refused, ${report.skipped} skipped`);
       for (const r of report.rejected.slice(0, 20)) ctx.io.out(`    ${r.code.padEnd(22)} ${r.message}`);
       return EXIT.ok;
-    } finally {
-      ws.close();
-    }
+    });
   },
 };

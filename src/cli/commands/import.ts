@@ -1,10 +1,15 @@
+// gan-studio import: a thin client of datasets:import / datasets:importSample. The import runs
+// as a job of the app (the same one the UI starts); this command follows it and prints the
+// report the job leaves as its result.
 import type { Command, CommandContext } from '../command.js';
 import { EXIT, UsageError, choiceOpt, floatOpt, intOpt, stringOpt } from '../command.js';
 import { SAMPLE_DATASETS, type ImportReport } from '../../contract/datasets.js';
+import { AppError } from '../../contract/errors.js';
+import type { JobSummary } from '../../contract/jobs.js';
+import { call, withApp } from '../../handlers/cli-client.js';
+import type { App } from '../../handlers/context.js';
 import type { Reporter } from '../../jobs/reporter.js';
-import { openWorkspace } from '../../workspace/workspace.js';
-import { importIntoWorkspace } from '../../data/import.js';
-import { importSample } from '../../data/samples.js';
+import { followJob } from './train-progress.js';
 
 /** A one-line progress bar on stderr (terminals only), redrawn at most ~10 times a second. */
 export function progressBarReporter(ctx: CommandContext, label: string): Reporter {
@@ -44,6 +49,24 @@ export function printImportReport(ctx: CommandContext, report: ImportReport, nam
   if (report.skipped) ctx.io.out(`${report.skipped} hidden or system file${report.skipped === 1 ? '' : 's'} skipped.`);
 }
 
+/** The ImportReport an import job left as its result; its error when it did not finish. */
+export function importReportOf(job: JobSummary): ImportReport {
+  if (job.state === 'done' && job.result) return job.result as unknown as ImportReport;
+  if (job.state === 'cancelled') throw new AppError('CANCELLED', 'the import was cancelled; nothing was kept');
+  throw new AppError(job.error?.code ?? 'INTERNAL', job.error?.message ?? `the import ended ${job.state}`);
+}
+
+/**
+ * Follows an import job to its report: a bar on a terminal; with `events`, every JobEvent as
+ * one JSON line (the import command's --json). Throws the job's error when it failed.
+ */
+export async function followImport(ctx: CommandContext, app: App, jobId: string, opts: { events?: boolean; label?: string } = {}): Promise<ImportReport> {
+  const job = await followJob(ctx, app, jobId, opts.events
+    ? { event: (e) => ctx.io.out(JSON.stringify(e)) }
+    : { report: progressBarReporter(ctx, opts.label ?? 'importing') });
+  return importReportOf(job);
+}
+
 export const importCommand: Command = {
   name: 'import',
   summary: 'Import images (files, folders, zips) or a sample set as a dataset',
@@ -62,22 +85,21 @@ export const importCommand: Command = {
     if (!sample && !ctx.positionals.length) throw new UsageError('give at least one PATH, or --sample NAME');
     if (sample && ctx.positionals.length) throw new UsageError('give PATHs or --sample, not both');
     if (limit !== undefined && limit < 1) throw new UsageError('--limit must be at least 1');
-    const ws = openWorkspace(ctx.workspace);
-    try {
-      const task = { signal: ctx.signal, report: progressBarReporter(ctx, 'importing') };
-      const name = stringOpt(ctx.values, 'name');
-      const report = sample
-        ? await importSample(ws, sample, { ...(limit ? { limit } : {}) }, task)
-        : await importIntoWorkspace(ws, {
+    if (maxMp !== undefined && maxMp <= 0) throw new UsageError('--max-megapixels must be above 0');
+    const name = stringOpt(ctx.values, 'name');
+    return withApp(ctx, async (app) => {
+      const { jobId } = sample
+        ? await call(app, 'datasets:importSample', { sample, ...(limit ? { limit } : {}) })
+        : await call(app, 'datasets:import', {
           paths: ctx.positionals,
           ...(name ? { name } : {}),
           acceptPartial: ctx.values['accept-partial'] === true,
-          ...(maxMp ? { maxPixels: Math.round(maxMp * 1e6) } : {}),
-        }, task);
-      printImportReport(ctx, report, name ?? sample ?? report.datasetId);
+          ...(maxMp ? { maxPixels: Math.max(1, Math.round(maxMp * 1e6)) } : {}),
+        });
+      const report = await followImport(ctx, app, jobId, { events: ctx.json });
+      const dataset = await call(app, 'datasets:get', { id: report.datasetId }).catch(() => null);
+      printImportReport(ctx, report, dataset?.name ?? name ?? sample ?? report.datasetId);
       return EXIT.ok;
-    } finally {
-      ws.close();
-    }
+    });
   },
 };

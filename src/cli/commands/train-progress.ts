@@ -1,7 +1,16 @@
 // How `train`, `generate` and `interpolate` show progress: a one-line bar with rate and ETA on a
-// terminal, plain lines otherwise, and one JSON object per line with --json.
-import type { CliIo } from '../command.js';
+// terminal, plain lines otherwise, and one JSON object per line with --json; followJob feeds it
+// the events of an engine job.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { EXIT, type CliIo, type CommandContext } from '../command.js';
+import { AppError } from '../../contract/errors.js';
+import type { JobEvent } from '../../contract/events.js';
+import type { JobSummary } from '../../contract/jobs.js';
+import type { TrainSpecInput } from '../../contract/runs.js';
+import type { App } from '../../handlers/context.js';
 import type { Reporter } from '../../jobs/reporter.js';
+import { runPaths } from '../../training/run-files.js';
 
 function clock(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '--:--';
@@ -12,8 +21,8 @@ function clock(seconds: number | null | undefined): string {
   return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-export function cliReporter(io: CliIo, json: boolean, opts: { imagesPerUnit?: number } = {}): Reporter & { finish(): void } {
-  const perUnit = opts.imagesPerUnit ?? 1;
+export function cliReporter(io: CliIo, json: boolean, opts: { imagesPerUnit?: number } = {}): Reporter & { finish(): void; setImagesPerUnit(n: number): void } {
+  let perUnit = opts.imagesPerUnit ?? 1;
   let lastMetrics: Record<string, number> = {};
   let lastJsonProgress = 0;
   let barShown = false;
@@ -55,5 +64,110 @@ export function cliReporter(io: CliIo, json: boolean, opts: { imagesPerUnit?: nu
       else if (level !== 'info' || !io.tty) line(`${level === 'info' ? '' : level + ': '}${message}`);
     },
     finish: clearBar,
+    // the batch size is known once the engine has resolved the run's spec
+    setImagesPerUnit(n: number) {
+      perUnit = n;
+    },
   };
+}
+
+/**
+ * Follows a job of the app's engine (or a light job) until it pauses or ends: its progress,
+ * metrics, samples and logs go to `report`, every raw event to `event`; Ctrl-C (the command's
+ * signal) cancels the job, which then checkpoints (training) or rolls back (imports).
+ */
+export async function followJob(
+  ctx: CommandContext,
+  app: App,
+  jobId: string,
+  on: { report?: Reporter; event?: (e: JobEvent) => void },
+): Promise<JobSummary> {
+  const unsubscribe = app.events.subscribe((e) => {
+    if (e.jobId !== jobId) return;
+    on.event?.(e);
+    const r = on.report;
+    if (!r) return;
+    if (e.type === 'progress') r.progress(e.progress);
+    else if (e.type === 'metrics') r.metrics(e.step, e.values);
+    else if (e.type === 'sample') r.sample(e.step, isAbsolute(e.path) ? e.path : join(app.ws.root, e.path));
+    else if (e.type === 'log') r.log(e.level, e.message);
+  });
+  const cancel = () => {
+    try {
+      app.jobs.cancel(jobId);
+    } catch {
+      // it already ended
+    }
+  };
+  if (ctx.signal.aborted) cancel();
+  else ctx.signal.addEventListener('abort', cancel, { once: true });
+  try {
+    return await app.jobs.settled(jobId);
+  } finally {
+    ctx.signal.removeEventListener('abort', cancel);
+    unsubscribe();
+  }
+}
+
+/** The resolved spec the engine wrote into the run folder (sizes, batch), when it is there. */
+function resolvedSpec(runDir: string): Record<string, unknown> | null {
+  try {
+    return (JSON.parse(readFileSync(runPaths(runDir).spec, 'utf8')) as { spec: Record<string, unknown> }).spec;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Follows a training job: the progress bar (images/s, ETA) or --json lines `started`,
+ * `progress`, `metrics`, `sample`, `log`, then `done` with `stopped`. Returns the exit code:
+ * 0 done, 130 stopped early (Ctrl-C, pause, engine gone); throws the job's error when it failed.
+ */
+export async function followTraining(
+  ctx: CommandContext,
+  app: App,
+  jobId: string,
+  run: { runId: string | null; runDir: string; resume: boolean; spec: TrainSpecInput },
+): Promise<number> {
+  const { io, json } = ctx;
+  const progress = cliReporter(io, json);
+  let backend: string | null = null;
+  let step = 0;
+  let announced = false;
+  // announced once the engine has written the run's spec (the first step, metric or sample)
+  const announce = () => {
+    if (announced) return;
+    announced = true;
+    const spec = resolvedSpec(run.runDir) ?? run.spec;
+    if (typeof spec.batch === 'number') progress.setImagesPerUnit(spec.batch);
+    const shown = backend ?? run.spec.backend ?? 'auto';
+    if (json) io.out(JSON.stringify({ event: 'started', runId: run.runId, jobId, runDir: run.runDir, backend: shown, resume: run.resume, spec }));
+    else io.out(`training ${String(spec.model)} (${String(spec.task)})${spec.size ? ` ${String(spec.size)}px` : ''} on ${shown} → ${run.runId ?? run.runDir}`);
+  };
+  const job = await followJob(ctx, app, jobId, {
+    event(e) {
+      if (e.type === 'log') backend ??= /^training on (\S+)$/.exec(e.message)?.[1] ?? null;
+      if ((e.type === 'progress' && e.progress.unit === 'step') || e.type === 'metrics' || e.type === 'sample') announce();
+      if (e.type === 'progress' && e.progress.unit === 'step') step = e.progress.done;
+      if (e.type === 'metrics') step = Math.max(step, e.step);
+    },
+    report: progress,
+  });
+  progress.finish();
+  if (job.state === 'failed') throw new AppError(job.error?.code ?? 'INTERNAL', job.error?.message ?? 'training failed');
+  announce();
+  const result = job.result as { step?: number; backend?: string } | null;
+  const stopped = job.state === 'done' ? 'done' : job.state === 'interrupted' ? 'interrupted' : job.state === 'paused' ? 'paused' : 'cancelled';
+  const finalStep = result?.step ?? step;
+  const where = run.runId ?? run.runDir;
+  if (json) {
+    io.out(JSON.stringify({ event: 'done', step: finalStep, runDir: run.runDir, stopped, backend: result?.backend ?? backend, runId: run.runId, jobId }));
+  } else {
+    io.out(`${stopped} at step ${finalStep}: ${where}`);
+    if (job.state === 'interrupted' && !ctx.signal.aborted) io.err(`the engine stopped: ${job.error?.message ?? 'unknown reason'}`);
+  }
+  if (stopped === 'done') return EXIT.ok;
+  if (!json) io.err(`continue with: gan-studio train --resume ${run.runId ? `--run ${run.runId}` : `--out ${run.runDir}`}`);
+  // an engine that died on its own (not Ctrl-C) is a failure; a stop the user asked for is not
+  return job.state === 'interrupted' && !ctx.signal.aborted ? EXIT.failed : EXIT.interrupted;
 }

@@ -4,6 +4,8 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.js';
+import { createApp } from '../../handlers/context.js';
+import { call } from '../../handlers/cli-client.js';
 
 let root: string;
 beforeAll(async () => {
@@ -45,5 +47,36 @@ describe('gan-studio train / generate (folder data, --json)', () => {
     const gen = await cli(['generate', '--run', run, '--count', '2', '--out', join(root, 'gen'), '--backend', 'cpu']);
     expect(gen.code, gen.err.join('\n')).toBe(0);
     expect((await readdir(join(root, 'gen'))).sort()).toEqual(['seed-000000.png', 'seed-000001.png']);
+  });
+
+  it('trains a workspace run in the engine process: runs:list shows it done with a checkpoint', async () => {
+    const args = ['train', '--model', 'vanilla', '--preset', 'tiny', '--steps', '4', '--data', join(root, 'imgs'), '--backend', 'cpu', '--name', 'cli run', '--json'];
+    const r = await cli(args);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    const events = r.out.map((l) => JSON.parse(l) as { event: string; runId?: string; step?: number; stopped?: string; spec?: { datasetId?: string } });
+    expect(events.every((e) => typeof e.event === 'string')).toBe(true);
+    const started = events.find((e) => e.event === 'started')!;
+    expect(started.runId).toBeTruthy();
+    expect(events.at(-1)).toMatchObject({ event: 'done', step: 4, stopped: 'done', runId: started.runId, backend: 'cpu' });
+
+    const app = await createApp({ workspace: join(root, 'ws'), transport: 'cli' });
+    try {
+      const run = (await call(app, 'runs:list', {})).find((x) => x.id === started.runId);
+      expect(run).toMatchObject({ name: 'cli run', state: 'done', model: 'vanilla' });
+      // the folder was imported as a dataset the run refers to
+      expect((await call(app, 'datasets:list', {})).map((d) => d.id)).toContain(run!.spec.datasetId);
+      const checkpoints = await call(app, 'runs:checkpoints', { id: run!.id });
+      expect(checkpoints.find((c) => c.latest)?.step).toBe(4);
+      // the run's training job, as the Jobs view sees it
+      expect(app.jobs.get(run!.jobId!)).toMatchObject({ kind: 'train', state: 'done', runId: run!.id });
+    } finally {
+      await app.close();
+    }
+
+    const again = await cli(['train', '--resume', '--run', started.runId!, '--json']);
+    expect(again.code, again.err.join('\n')).toBe(0);
+    expect(JSON.parse(again.out.at(-1)!)).toMatchObject({ event: 'done', step: 4, stopped: 'done' });
+    const refused = await cli(['train', '--resume', '--run', started.runId!, '--steps', '8']);
+    expect(refused.code).toBe(2);
   });
 });

@@ -1,37 +1,21 @@
-import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { EXIT, UsageError, choiceOpt, floatOpt, intOpt, stringOpt, type Command } from '../command.js';
+// gan-studio train: a thin client of runs:start / runs:resume. Training runs in the app's engine
+// process (never in this one), as a workspace run the UI lists; this command follows its job
+// with a progress bar or --json lines. --out RUN_DIR trains into a folder outside the workspace.
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { UsageError, choiceOpt, floatOpt, intOpt, stringOpt, type Command, type CommandContext } from '../command.js';
 import { AppError } from '../../contract/errors.js';
 import { TASKS } from '../../contract/common.js';
+import { SAMPLE_DATASETS, type ImportReport, type SampleDataset } from '../../contract/datasets.js';
 import { LOSSES, PRESETS, TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
 import { BackendPref } from '../../contract/system.js';
-import type { TaskContext } from '../../jobs/reporter.js';
-import { ensureBackend } from '../../jobs/engine-backend.js';
-import { openWorkspace, type Workspace } from '../../workspace/workspace.js';
-import { train, resolveTrainSpec } from '../../training/train.js';
+import { call, withApp } from '../../handlers/cli-client.js';
+import type { App } from '../../handlers/context.js';
 import { readRunSpec } from '../../training/run-files.js';
-import { buildTrainSource, optionalImport } from '../../training/source-builders.js';
-import { cliReporter } from './train-progress.js';
+import { followImport } from './import.js';
+import { followTraining } from './train-progress.js';
 
-type ResolveDataArg = (ws: Workspace, arg: string, ctx: TaskContext) => Promise<string>;
-
-/** The dataset module's resolveDataArg when this build has it (dataset id, or import a folder/zip). */
-async function datasetResolver(): Promise<ResolveDataArg | null> {
-  for (const path of ['../data/resolve-data-arg.js', '../data/dataset-source.js', '../data/import.js']) {
-    const m = await optionalImport<{ resolveDataArg?: ResolveDataArg }>(path);
-    if (m?.resolveDataArg) return m.resolveDataArg;
-  }
-  return null;
-}
-
-const isFolder = (path: string) => stat(path).then((s) => s.isDirectory(), () => false);
-
-function newRunId(model: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  return `${stamp}-${model}-${Math.random().toString(36).slice(2, 6)}`;
-}
-
-/** Only the flags the user typed: on --resume they overlay the run's own spec. */
+/** Only the flags the user typed: on --resume --out they overlay the run's own spec. */
 function specFromFlags(values: Record<string, unknown>): Partial<TrainSpecInput> {
   const v = values as Parameters<typeof stringOpt>[0];
   const spec: Partial<TrainSpecInput> = {
@@ -55,10 +39,52 @@ function specFromFlags(values: Record<string, unknown>): Partial<TrainSpecInput>
   return Object.fromEntries(Object.entries(spec).filter(([, x]) => x !== undefined)) as Partial<TrainSpecInput>;
 }
 
+function parseSpec(input: TrainSpecInput): TrainSpec {
+  const parsed = TrainSpec.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new AppError('INVALID_ARGUMENT', `training spec: ${issue.path.join('.') || 'spec'}: ${issue.message}`);
+}
+
+/**
+ * What `--data X` names, as a dataset id: a dataset id or name is used as is; a file, folder or
+ * zip is imported first (a new dataset each time: the folder may have changed since), and so is
+ * a bundled sample set's name.
+ */
+async function datasetFor(ctx: CommandContext, app: App, flag: string, arg: string, note: (m: string) => void): Promise<string> {
+  if (/^[A-Za-z0-9._-]+$/.test(arg)) {
+    const byId = await call(app, 'datasets:get', { id: arg }).catch(() => null);
+    if (byId) return byId.id;
+  }
+  const byName = (await call(app, 'datasets:list', {})).find((d) => d.name === arg); // newest first
+  if (byName) return byName.id;
+  let report: ImportReport;
+  if (existsSync(arg)) {
+    const { jobId } = await call(app, 'datasets:import', { paths: [arg] });
+    report = await followImport(ctx, app, jobId, { label: `importing ${arg}` });
+  } else if ((SAMPLE_DATASETS as readonly string[]).includes(arg)) {
+    const { jobId } = await call(app, 'datasets:importSample', { sample: arg as SampleDataset });
+    report = await followImport(ctx, app, jobId, { label: `importing sample ${arg}` });
+  } else {
+    throw new AppError('NOT_FOUND', `--${flag} ${arg}: neither a dataset (see \`gan-studio datasets\`), a file, folder or .zip, nor a sample set (${SAMPLE_DATASETS.join(', ')})`);
+  }
+  note(`imported ${arg} as dataset ${report.datasetId}: ${report.accepted} images, ${report.duplicates.length} duplicates, ${report.rejected.length} refused`);
+  return report.datasetId;
+}
+
+const DATA_FLAGS = [['data', 'datasetId'], ['data-a', 'datasetA'], ['data-b', 'datasetB']] as const;
+
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model (generate, superres or cyclegan)',
-  usage: 'gan-studio train --task generate|superres|cyclegan --model M --data DIR_OR_ID [--size 32|64|128] [--channels 1|3] [--steps N] [--batch B] [--out RUN_DIR] [--resume] [--seed S] [--preset tiny|small|default] [--loss bce|lsgan|hinge] [--backend auto|cuda|webgpu|tensorflow|wasm|cpu] [--json]',
+  usage: [
+    'gan-studio train --task generate|superres|cyclegan --model M --data DIR_OR_ID [--data-a A --data-b B] [--name NAME] [--size 32|64|128] [--channels 1|3] [--steps N] [--batch B] [--seed S] [--preset tiny|small|default] [--loss bce|lsgan|hinge] [--backend auto|cuda|webgpu|tensorflow|wasm|cpu] [--out RUN_DIR] [--json]',
+    '       gan-studio train --resume --run ID        continue a workspace run (same settings; pause it with `gan-studio runs pause ID`)',
+    '       gan-studio train --resume --out RUN_DIR   continue a run folder outside the workspace (flags overlay its settings)',
+    '',
+    'Training runs in the engine process as a workspace run that `gan-studio runs` and the app list. Ctrl-C stops it',
+    'after a checkpoint (exit 130). With --out RUN_DIR the run lives in that folder and is not listed in the workspace.',
+  ].join('\n'),
   options: {
     'task': { type: 'string' },
     'model': { type: 'string' },
@@ -71,6 +97,7 @@ export const trainCommand: Command = {
     'steps': { type: 'string' },
     'batch': { type: 'string' },
     'out': { type: 'string' },
+    'run': { type: 'string' },
     'resume': { type: 'boolean' },
     'seed': { type: 'string' },
     'preset': { type: 'string' },
@@ -84,59 +111,56 @@ export const trainCommand: Command = {
     'name': { type: 'string' },
   },
   async run(ctx) {
-    const { values, io, json } = ctx;
+    const { values } = ctx;
     const flags = specFromFlags(values);
     const resume = values.resume === true;
     const out = stringOpt(values, 'out');
-    if (resume && !out) throw new UsageError('--resume needs --out RUN_DIR (the run folder to continue)');
-
-    let input: TrainSpecInput;
-    let runDir: string;
-    let ws: Workspace | null = null;
-    const getWs = () => (ws ??= openWorkspace(ctx.workspace));
-    if (resume) {
-      runDir = resolve(out!);
-      const saved = await readRunSpec(runDir);
-      if (!saved) throw new AppError('NOT_FOUND', `${runDir} holds no run to resume (no spec.json); start one without --resume`);
-      const own = Object.fromEntries(Object.entries(saved.spec).filter(([k]) => k in TrainSpec.shape)) as TrainSpecInput;
-      input = { ...own, ...flags };
-    } else {
-      if (!flags.model) throw new UsageError('--model is required (generate: vanilla|dcgan)');
-      input = { task: 'generate', ...flags } as TrainSpecInput;
-      runDir = out ? resolve(out) : join(getWs().layout.runs, newRunId(flags.model));
+    const runRef = stringOpt(values, 'run');
+    const name = stringOpt(values, 'name');
+    if (out && runRef) throw new UsageError('give --run ID (a workspace run) or --out RUN_DIR, not both');
+    if (runRef && !resume) throw new UsageError('--run ID continues a run: add --resume');
+    if (resume && !out && !runRef) throw new UsageError('--resume needs --run ID (a workspace run, see `gan-studio runs`) or --out RUN_DIR');
+    if (runRef && Object.keys(flags).length) {
+      throw new UsageError(`a workspace run resumes with its own settings; drop ${Object.keys(flags).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (or start a new run)`);
     }
+    if (!resume && !flags.model) throw new UsageError('--model is required (generate: vanilla|dcgan)');
 
-    const reporter = cliReporter(io, json);
-    const taskCtx: TaskContext = { signal: ctx.signal, report: reporter };
-    const args = { data: undefined as string | undefined, dataA: undefined as string | undefined, dataB: undefined as string | undefined, ctx: taskCtx };
-    const dataFlags = { data: stringOpt(values, 'data'), dataA: stringOpt(values, 'data-a'), dataB: stringOpt(values, 'data-b') };
-    const resolver = await datasetResolver();
-    for (const [key, field] of [['data', 'datasetId'], ['dataA', 'datasetA'], ['dataB', 'datasetB']] as const) {
-      const arg = dataFlags[key];
-      if (!arg) continue;
-      // a resumed run keeps its own dataset: importing the folder again would make a new id
-      if (resume && input[field]) continue;
-      if (resolver) input[field] = await resolver(getWs(), arg, taskCtx);
-      else if (await isFolder(arg)) args[key] = resolve(arg);
-      else throw new AppError('NOT_FOUND', `--${key === 'data' ? 'data' : key === 'dataA' ? 'data-a' : 'data-b'} ${arg}: no such folder (dataset ids need the dataset catalog, not in this build)`);
-    }
+    return withApp(ctx, async (app) => {
+      if (runRef) {
+        const run = await call(app, 'runs:get', { id: runRef });
+        const { jobId } = await call(app, 'runs:resume', { id: run.id });
+        return followTraining(ctx, app, jobId, { runId: run.id, runDir: join(app.ws.layout.runs, run.id), resume: true, spec: run.spec });
+      }
 
-    const backend = await ensureBackend(input.backend ?? 'auto');
-    const spec = resolveTrainSpec(input);
-    if (json) io.out(JSON.stringify({ event: 'started', runDir, backend, resume, spec }));
-    else io.out(`training ${spec.model} (${spec.task}) ${spec.size}px on ${backend} → ${runDir}`);
-    const usesDatasets = Boolean(spec.datasetId || spec.datasetA || spec.datasetB);
-    const source = await buildTrainSource(usesDatasets ? getWs() : ws, spec, args);
-    try {
-      const progress = cliReporter(io, json, { imagesPerUnit: spec.batch });
-      const result = await train({ spec: input, runDir, source, resume }, { signal: ctx.signal, report: progress });
-      progress.finish();
-      if (json) io.out(JSON.stringify({ event: 'done', ...result, backend }));
-      else io.out(`${result.stopped} at step ${result.step}: ${runDir}`);
-      return result.stopped === 'done' ? EXIT.ok : EXIT.interrupted;
-    } finally {
-      source.dispose();
-      (ws as Workspace | null)?.close();
-    }
+      let input: TrainSpecInput;
+      const runDir = out ? resolve(out) : null;
+      if (resume) {
+        const saved = await readRunSpec(runDir!);
+        if (!saved) throw new AppError('NOT_FOUND', `${runDir} holds no run to resume (no spec.json); start one without --resume`);
+        const own = Object.fromEntries(Object.entries(saved.spec).filter(([k]) => k in TrainSpec.shape)) as TrainSpecInput;
+        input = { ...own, ...flags };
+      } else {
+        input = { task: 'generate', ...flags } as TrainSpecInput;
+      }
+      const note = (message: string) => (ctx.json ? ctx.io.out(JSON.stringify({ event: 'log', level: 'info', message })) : ctx.io.err(message));
+      for (const [flag, field] of DATA_FLAGS) {
+        const arg = stringOpt(values, flag);
+        // a resumed run keeps its own dataset: importing the folder again would make a new id
+        if (!arg || (resume && input[field])) continue;
+        input[field] = await datasetFor(ctx, app, flag, arg, note);
+      }
+
+      if (!runDir) {
+        const { runId, jobId } = await call(app, 'runs:start', { spec: parseSpec(input), ...(name ? { name } : {}) });
+        return followTraining(ctx, app, jobId, { runId, runDir: join(app.ws.layout.runs, runId), resume: false, spec: input });
+      }
+      // a run folder outside the workspace: the same engine task, without a catalog row
+      const spec = parseSpec(input);
+      const job = app.jobs.submit({
+        kind: 'train', title: `train ${name ?? basename(runDir)}`, task: 'train', runId: null, pausable: true,
+        input: { runId: basename(runDir), runDir, spec, resume },
+      });
+      return followTraining(ctx, app, job.id, { runId: null, runDir, resume, spec: input });
+    });
   },
 };
