@@ -134,7 +134,7 @@ export async function followTraining(
   let backend: string | null = null;
   let step = 0;
   let announced = false;
-  // announced once the engine has written the run's spec (the first step, metric or sample)
+  // announced once the engine has written the run's spec (its start log, or the first step)
   const announce = () => {
     if (announced) return;
     announced = true;
@@ -147,6 +147,7 @@ export async function followTraining(
   const job = await followJob(ctx, app, jobId, {
     event(e) {
       if (e.type === 'log') backend ??= /^training on (\S+)$/.exec(e.message)?.[1] ?? null;
+      if (e.type === 'log' && /^(started|resumed from) /.test(e.message)) announce();
       if ((e.type === 'progress' && e.progress.unit === 'step') || e.type === 'metrics' || e.type === 'sample') announce();
       if (e.type === 'progress' && e.progress.unit === 'step') step = e.progress.done;
       if (e.type === 'metrics') step = Math.max(step, e.step);
