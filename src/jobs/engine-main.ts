@@ -27,6 +27,10 @@ if (parentPort) {
 
 const runtime = new EngineRuntime((message) => post(message));
 
+// Ctrl-C in a terminal reaches the whole process group. The host decides what an interrupt
+// means (it cancels the job, which checkpoints first), so the engine must not die on it.
+process.on('SIGINT', () => {});
+
 onMessage((message) => {
   const msg = message as HostMessage;
   if (msg.type === 'shutdown') {
