@@ -14,11 +14,15 @@ import {
   TF_BACKEND,
 } from './backend-types.js';
 import { matmulProbe } from './device-info.js';
-import { errorText, importOptional, NATIVE_PACKAGES } from './native-probe.js';
+import { errorText, importOptional, NATIVE_PACKAGES, probeNative } from './native-probe.js';
 import { prepareWasm } from './wasm-setup.js';
 import { installWebGpu } from './webgpu-setup.js';
 
 export type { BackendName, BackendPref, BackendRow } from './backend-types.js';
+
+// Production mode: no debug checks, and no "install tfjs-node" banner on every start (the
+// doctor table already says which backends are installed and how to add the others).
+tf.env().set('PROD', true);
 export { deviceInfo, matmulProbe, type DeviceInfo } from './device-info.js';
 export { prepareWasm, wasmBinaryDir } from './wasm-setup.js';
 
@@ -59,6 +63,10 @@ async function findProbeChild(): Promise<string | null> {
 
 /** Runs the probe child for one native backend; never rejects. */
 export async function probeInChild(name: BackendName, seconds: number, timeoutMs: number): Promise<ProbeResult> {
+  // Inside Electron the RunAsNode fuse is off, so forking the app binary as Node cannot work.
+  // There the probe runs in this process, which is already the engine's utilityProcess: a
+  // crashing addon takes the engine down and the host reports it, never the UI.
+  if (process.versions.electron) return probeNative(name, seconds).catch((e: unknown) => ({ name, ok: false, reason: errorText(e) }));
   const script = await findProbeChild();
   if (!script) return { name, ok: false, reason: 'probe script not built (run npm run build:node)' };
   return new Promise((resolve) => {
