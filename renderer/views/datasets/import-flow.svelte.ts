@@ -3,7 +3,7 @@
 // report then arrive on the event channel.
 import type { ImportReport } from '../../../src/contract/index.js';
 import { api, userPathsFor, type DroppedFile } from '../../lib/api.js';
-import { jobs } from '../../lib/state/jobs.svelte.js';
+import { isFinal, jobs } from '../../lib/state/jobs.svelte.js';
 import { toasts } from '../../lib/state/toasts.svelte.js';
 
 export interface UploadState {
@@ -63,6 +63,16 @@ export class ImportFlow {
 
   track(jobId: string): void {
     this.jobIds.push(jobId);
+    // A small import can finish (its `done` arriving over the event channel) before the
+    // datasets:import call returns its job id: take the result from the store then.
+    const settled = jobs.get(jobId);
+    if (settled?.state === 'done') {
+      const result = settled.result as unknown as ImportReport | null;
+      if (result && typeof result === 'object' && 'accepted' in result) this.report = result;
+      else void this.loadReport(jobId);
+      return;
+    }
+    if (settled && isFinal(settled.state)) return;
     const stop = jobs.listen((e) => {
       if (e.jobId !== jobId) return;
       if (e.type === 'done') {
