@@ -2,8 +2,7 @@
 // with a clear message and imports nothing; an engine killed mid-training leaves the run
 // *interrupted*, and Resume continues from its last checkpoint rather than from step 0.
 import { expect, test } from '@playwright/test';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { JobEvent } from '../src/contract/events.js';
 import type { CheckpointInfo, DatasetSummary } from '../src/contract/index.js';
@@ -18,7 +17,7 @@ const studio = studioPerFile();
 const shots = new Shots('errors');
 
 test('6a · a zip with a traversal entry shows a clear error and imports nothing', async ({ page }) => {
-  const dir = mkdtempSync(join(tmpdir(), 'gan-e2e-zip-'));
+  const dir = studio.get().scratch;
   const zipPath = join(dir, 'sneaky.zip');
   await writeTraversalZip(zipPath, emojiPaths('google', 1, 50)[0]!);
   const ui = new StudioPage(page);
@@ -40,7 +39,7 @@ test('6a · a zip with a traversal entry shows a clear error and imports nothing
   await expect(datasets.cards()).toHaveCount(0);
   expect(await callApi<DatasetSummary[]>(studio.get(), 'datasets:list')).toEqual([]);
   const ws = studio.get().workspace;
-  for (const where of [ws, dirname(ws), join(ws, 'staging'), join(ws, 'staging', 'uploads')]) {
+  for (const where of [ws, dirname(ws), dir, join(ws, 'staging'), join(ws, 'staging', 'uploads')]) {
     expect(existsSync(join(where, 'evil.png')), `no evil.png in ${where}`).toBe(false);
   }
   const stray = readdirSync(ws, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('evil.png'));

@@ -3,8 +3,6 @@
 // checkpoint and interpolate. Serial: each step builds on the workspace the previous one left.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { Shots } from './artifacts.js';
 import { copyEmoji, writeBadFiles } from './data/emoji.js';
 import { dropItemsFromPaths } from './pages/datasets-page.js';
@@ -20,7 +18,7 @@ let datasetId = '';
 let runId = '';
 
 test('1 · a dropped folder of 64 emoji and 3 broken files imports 64 and reports the 3', async ({ page }) => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'gan-e2e-drop-')), 'emoji-64');
+  const dir = join(studio.get().scratch, 'emoji-64');
   const files = [...copyEmoji(dir, 'google', 64), ...writeBadFiles(dir)];
   const ui = new StudioPage(page);
   await ui.open(studio.get().url);

@@ -12,6 +12,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export interface Studio {
   url: string;
   workspace: string;
+  /** a temp folder outside the workspace for the files a test drops in; removed with the studio */
+  scratch: string;
   process: ChildProcess;
   /** everything the server printed, for failure messages */
   output: string[];
@@ -42,7 +44,8 @@ export async function startStudio(extraArgs: string[] = []): Promise<Studio> {
       reject(new Error(`gan-studio serve exited with ${code}:\n${output.join('')}`));
     });
   });
-  return { url, workspace, process: child, output };
+  const scratch = mkdtempSync(join(tmpdir(), 'gan-e2e-data-'));
+  return { url, workspace, scratch, process: child, output };
 }
 
 export async function stopStudio(studio: Studio): Promise<void> {
@@ -53,6 +56,7 @@ export async function stopStudio(studio: Studio): Promise<void> {
     if (studio.process.exitCode === null) studio.process.kill('SIGKILL');
   }
   rmSync(studio.workspace, { recursive: true, force: true });
+  rmSync(studio.scratch, { recursive: true, force: true });
 }
 
 /** One studio per spec file: call at the top level of the file. */

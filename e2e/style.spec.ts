@@ -2,8 +2,7 @@
 // CycleGAN trained on them, then a folder with sub-folders stylized through Batch: the outputs
 // keep the folder tree (in the workspace export folder and in the zip).
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { Shots } from './artifacts.js';
@@ -42,7 +41,7 @@ test('5 · tiny CycleGAN on Google vs Twitter emoji, then a folder stylized thro
   await shots.take(page, 'cyclegan-done');
 
   // a folder with sub-folders: in/ a.png, faces/b.png, faces/more/c.png, flags/d.png
-  const root = join(mkdtempSync(join(tmpdir(), 'gan-e2e-style-')), 'in');
+  const root = join(studio.get().scratch, 'in');
   copyEmoji(root, 'google', 1, 400);
   copyEmoji(join(root, 'faces'), 'google', 1, 401);
   copyEmoji(join(root, 'faces', 'more'), 'google', 1, 402);

@@ -2,8 +2,7 @@
 // the outputs land in the workspace's exports/<job>/ folder and download as one zip; the gallery
 // shows each with a before/after slider.
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { Shots } from './artifacts.js';
@@ -16,7 +15,7 @@ const studio = studioPerFile();
 const shots = new Shots('upscale');
 
 test('4 · batch-upscale 3 images with esrgan-slim: outputs in the export folder, a zip, a before/after slider', async ({ page }) => {
-  const inputs = copyEmoji(join(mkdtempSync(join(tmpdir(), 'gan-e2e-up-')), 'in'), 'twitter', 3, 200);
+  const inputs = copyEmoji(join(studio.get().scratch, 'in'), 'twitter', 3, 200);
   const ui = new StudioPage(page);
   const { batch, gallery } = ui;
   await ui.open(studio.get().url);

@@ -78,5 +78,8 @@ export async function trainTinyDcgan(studio: StudioPage, shots: Shots, datasetId
   await expect(row).toBeVisible();
   await expect(row).toHaveAttribute('data-state', 'cancelled');
   await shots.take(page, 'run-list');
+  await row.getByRole('link').click();
+  await expect(run.root()).toHaveAttribute('data-run-id', runId);
+  await expect(run.checkpointRows().filter({ hasText: 'latest' })).toHaveCount(1);
   return runId;
 }
