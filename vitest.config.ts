@@ -13,8 +13,9 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['./scripts/vitest-global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // generous: CI machines have 2 cores, and crash/resume tests fork real engine processes
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
           pool: 'forks',
           maxWorkers: 2,
           // projects with different worker counts must run as separate groups

@@ -60,7 +60,9 @@ async function measure(backend: BackendPref, batch: number, steps: number, warmu
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--backend='))?.slice(10) as BackendPref | undefined;
 const results = [];
-for (const backend of (only ? [only] : ['wasm', 'cpu']) as BackendPref[]) {
+// --quick skips the pure-JS cpu backend (a minute or more per step); the wasm-kernels suite
+// still gives its per-kernel ratio to wasm.
+for (const backend of (only ? [only] : quick ? ['wasm'] : ['wasm', 'cpu']) as BackendPref[]) {
   try {
     // The pure-JS cpu backend needs about a minute per batch-8 step: measure one step only.
     const r = backend === 'cpu' ? await measure('cpu', 8, 1, 1) : await measure(backend, 64, quick ? 5 : 15, 2);
