@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 // End-to-end tests drive the real UI in Debian Chromium against `gan-studio serve`, each test
-// file on a fresh temporary workspace (see e2e/fixtures.ts). Never `npx playwright install`:
+// file on a fresh temporary workspace (see e2e/studio.ts); screenshots of every step go to
+// e2e-artifacts/<spec>/ (gitignored). Never `npx playwright install`:
 // the browser comes from apt (`.ci/run` installs it).
 export default defineConfig({
   testDir: 'e2e',

@@ -20,12 +20,16 @@ test('5 · tiny CycleGAN on Google vs Twitter emoji, then a folder stylized thro
   const { datasets, train, run, batch } = ui;
   await ui.open(studio.get().url);
   await ui.go('datasets');
+  copyEmoji(join(studio.get().scratch, 'twitter-16'), 'twitter', 16, 300);
 
+  // one set dropped as files, the other chosen as a folder (Folder… keeps the folder's name)
   const ids: string[] = [];
   for (const style of ['google', 'twitter'] as const) {
-    await datasets.drop(dropItemsFromPaths(emojiPaths(style, 16, 300)));
+    if (style === 'google') await datasets.drop(dropItemsFromPaths(emojiPaths(style, 16, 300)));
+    else await datasets.chooseFolder(join(studio.get().scratch, 'twitter-16'));
     const id = await datasets.reportDatasetId();
     await expect(datasets.report().getByTestId('import-accepted')).toHaveText('16');
+    if (style === 'twitter') await expect(datasets.card(id)).toContainText('twitter-16');
     ids.push(id);
     await page.getByRole('button', { name: 'Dismiss report' }).click();
     await expect(datasets.report()).toHaveCount(0);
