@@ -9,7 +9,9 @@ export interface DatasetSummary {
   id: string;
   name: string;
   createdAt: number;
+  /** every stored image, the held-out validation split included */
   imageCount: number;
+  /** how many of imageCount are held out for metrics */
   validationCount: number;
   bytes: number;
   /** workspace-relative path of a mosaic PNG, when made */
