@@ -148,7 +148,7 @@ describe('import', () => {
     expect(await readdir(ws.layout.datasets)).toEqual([]);
 
     await writeFile(join(tmp, 'bad.png'), SVG);
-    await expect(importIntoWorkspace(ws, { paths: [join(tmp, 'bad.png')] }, ctx())).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/bad\.png: is an SVG/) });
+    await expect(importIntoWorkspace(ws, { paths: [join(tmp, 'bad.png')] }, ctx())).rejects.toMatchObject({ code: 'UNSUPPORTED_FORMAT', message: expect.stringMatching(/bad\.png: is an SVG/) });
 
     const first = await importIntoWorkspace(ws, { paths: [src], name: 'one' }, ctx());
     const second = await importIntoWorkspace(ws, { paths: [src], name: 'two' }, ctx());

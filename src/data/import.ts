@@ -173,7 +173,8 @@ async function finishImport(ws: Workspace, datasetId: string, journal: Journal, 
   if (report.accepted === 0) {
     const reasons = report.rejected.slice(0, 5).map((r) => `  ${r.message}`).join('\n');
     const more = report.rejected.length > 5 ? `\n  ... and ${report.rejected.length - 5} more` : '';
-    throw new AppError('INVALID_ARGUMENT', `no usable images in ${what} (${report.rejected.length} refused, ${report.duplicates.length} duplicates, ${skipped} hidden/system files skipped)${reasons ? `:\n${reasons}${more}` : ''}`);
+    // the first refusal's own code (ZIP_UNSAFE_PATH, UNSUPPORTED_FORMAT, ...) tells the UI which fix to offer
+    throw new AppError(report.rejected[0]?.code ?? 'INVALID_ARGUMENT', `no usable images in ${what} (${report.rejected.length} refused, ${report.duplicates.length} duplicates, ${skipped} hidden/system files skipped)${reasons ? `:\n${reasons}${more}` : ''}`);
   }
   signal.throwIfAborted();
   const all = datasetImageRecords(ws.catalog, datasetId);
