@@ -1,5 +1,6 @@
 // datasets:* — through the data module's core functions; imports run as light jobs in the host
 // (no tfjs), alongside whatever the engine is doing.
+import { basename } from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { Handlers } from '../contract/api.js';
 import { AppError } from '../contract/errors.js';
@@ -40,7 +41,7 @@ export function datasetsHandlers(ctx: AppContext): DatasetsHandlers {
       const resolved = await Promise.all(paths.map((p) => ctx.userPath(p)));
       const m = await importOptional<ImportModule>('../data/import.js', 'dataset import');
       const job = jobs.runLight({
-        kind: 'import', title: `import ${name ?? resolved[0]}`,
+        kind: 'import', title: `import ${name ?? basename(resolved[0]!)}`,
         run: async (tc) => asResult(await m.importIntoWorkspace(ws, { paths: resolved, ...(name ? { name } : {}), acceptPartial, ...(maxPixels ? { maxPixels } : {}) }, tc)),
       });
       return { jobId: job.id };

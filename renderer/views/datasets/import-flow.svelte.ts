@@ -101,5 +101,7 @@ function guessName(files: DroppedFile[]): string | undefined {
   const tops = new Set(files.map((f) => f.relativePath.split('/')[0]));
   if (tops.size === 1 && files[0]?.relativePath.includes('/')) return [...tops][0];
   if (files.length === 1) return files[0].file.name.replace(/\.(zip)$/i, '');
-  return undefined;
+  // loose files: name the set after when it was dropped, never after a server-side staging folder
+  const when = new Date().toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return `Dropped images · ${when}`;
 }
