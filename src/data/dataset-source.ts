@@ -16,6 +16,7 @@ import type { TrainBatch } from '../models/types.js';
 import { datasetImageRecords, getDataset, type ImageRecord } from '../workspace/datasets-repo.js';
 import { assertFreeSpace, type Workspace } from '../workspace/workspace.js';
 import type { BatchSource } from './types.js';
+import { mulberry32 as prng } from '../common/prng.js';
 
 export interface DatasetSourceOptions {
   size: number;
@@ -106,17 +107,6 @@ async function ensureShards(ws: Workspace, datasetId: string, train: ImageRecord
   return dir;
 }
 
-/** mulberry32: a tiny seeded PRNG; enough for shuffles and coin flips. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mix(...parts: number[]): number {
   let h = 0x811c9dc5;

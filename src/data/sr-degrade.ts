@@ -5,6 +5,8 @@
 // the lossy part of JPEG, as Real-ESRGAN's DiffJPEG does), chained as in Real-ESRGAN's
 // second-order degradation model.
 
+import { mulberry32 } from '../common/prng.js';
+
 export interface Pixels {
   data: Float32Array;
   width: number;
@@ -12,17 +14,8 @@ export interface Pixels {
   channels: number;
 }
 
-/** mulberry32: small, fast, seedable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform floats in [0, 1) (mulberry32). */
+export const seededRandom = mulberry32;
 
 function cubic(x: number): number {
   // Keys kernel with a = -0.5 (MATLAB imresize, sharp's 'cubic')

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../contract/errors.js';
 import { defaultPyramidLevels, laplacianPyramid } from './laplacian-pyramid.js';
+import { mulberry32 } from '../common/prng.js';
 
 export interface SwdOptions {
   /** seeds patch positions and projection directions (default 0) */
@@ -27,17 +28,6 @@ export interface SwdOptions {
   chunk?: number;
 }
 
-/** Small, fast, well-known 32-bit PRNG; enough for positions and directions. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mix(...parts: number[]): number {
   let h = 0x811c9dc5;

@@ -4,17 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { BatchSource } from '../data/types.js';
 import type { TrainBatch } from '../models/types.js';
 import { stepRandom } from './step-random.js';
+import { mulberry32 } from '../common/prng.js';
 
 /** Fisher–Yates driven by a small seeded generator (mulberry32): same seed, same order. */
 export function seededPermutation(length: number, seed: number): Int32Array {
-  let state = seed >>> 0;
-  const rand = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const order = Int32Array.from({ length }, (_, i) => i);
   for (let i = length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));

@@ -5,17 +5,8 @@
 // Randomness comes from a seed the caller derives from (run seed, step), and the stored images
 // are part of the checkpoint, so a resumed run draws exactly what the uninterrupted one drew.
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../../common/prng.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class ImagePool {
   private images: tf.Tensor3D[] = [];
