@@ -1,8 +1,9 @@
 // Names and result shapes shared by the backend chooser, its child-process probe and callers.
 
-/** User-facing backend names; `cuda` is tfjs-node-gpu, `tensorflow` is CPU libtensorflow. */
-export type BackendName = 'cuda' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export type BackendPref = 'auto' | BackendName;
+import type { BackendName, BackendStatus } from '../contract/system.js';
+
+/** User-facing backend names (from the contract); `cuda` is tfjs-node-gpu, `tensorflow` is CPU libtensorflow. */
+export type { BackendName, BackendPref } from '../contract/system.js';
 
 export const BACKEND_ORDER: readonly BackendName[] = ['cuda', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
@@ -15,14 +16,8 @@ export const TF_BACKEND: Record<BackendName, string> = {
   cpu: 'cpu',
 };
 
-export interface BackendRow {
-  name: BackendName;
-  available: boolean;
-  /** Why it was chosen, skipped or failed, in words a user can act on. */
-  reason: string;
-  /** Matmul throughput measured while probing, when it was measured. */
-  gflops?: number;
-  /** GPU adapter description (webgpu). */
+/** One row of the doctor table: the contract's BackendStatus plus the GPU adapter (webgpu). */
+export interface BackendRow extends BackendStatus {
   adapter?: string;
 }
 
