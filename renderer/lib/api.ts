@@ -2,18 +2,10 @@
 // (`window.ganStudio`) carries calls over IPC; in a browser (`gan-studio serve`) the same calls go
 // over HTTP and job events over one WebSocket. Everything else in the renderer imports `api`,
 // `onJobEvent`, `fileUrl` and `userPathsFor*` from here and never knows which one is in use.
-import type { Api, ErrorCode, JobEvent, MethodName, Result, WireError } from '../../src/contract/index.js';
+import type { Api, ErrorCode, GanStudioBridge, JobEvent, MethodName, Result, WireError } from '../../src/contract/index.js';
 
-/** The preload API exposed by electron/preload (see the agreed interfaces). */
-export interface GanStudioBridge {
-  invoke(method: string, input: unknown): Promise<Result<unknown>>;
-  onJobEvent(cb: (e: JobEvent) => void): () => void;
-  pathForFile(file: File): string;
-  pickFolder(): Promise<string | null>;
-  pickFiles(): Promise<string[]>;
-  openPath(path: string): Promise<void>;
-  transport: 'electron';
-}
+/** The preload API exposed by electron/preload, typed once in the contract. */
+export type { GanStudioBridge };
 
 declare global {
   interface Window {
