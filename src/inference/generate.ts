@@ -27,6 +27,8 @@ export interface GenerateOptions {
   /** also write all images as one grid */
   grid?: boolean;
   format?: OutputFormat;
+  /** JPEG/WebP quality, 1–100 */
+  quality?: number;
 }
 
 export interface GenerateResult {
@@ -65,7 +67,7 @@ export async function generateImages(runDir: string, opts: GenerateOptions, outD
         for (let i = 0; i < n; i++) {
           const path = join(outDir, `seed-${String(opts.seed + first + i).padStart(6, '0')}.${format}`);
           const one = tf.tidy(() => images.slice([i, 0, 0, 0], [1, -1, -1, -1]).squeeze([0]) as tf.Tensor3D);
-          await writeTensorImage(path, one, { format }).finally(() => one.dispose());
+          await writeTensorImage(path, one, { format, quality: opts.quality ?? 90 }).finally(() => one.dispose());
           files.push(path);
         }
         if (opts.grid && files.length <= 1024) forGrid.push(tf.keep(images.clone()));

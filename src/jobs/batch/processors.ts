@@ -53,13 +53,13 @@ export async function loadProcessor(spec: FrozenBatch): Promise<ItemProcessor> {
     const { stylizeFile } = await importOptional<{ stylizeFile: FileFn }>('../inference/stylize.js', 'style transfer (stylizeFile)');
     return async (input, output, _item, ctx) => void (await stylizeFile(input!, output, opts, ctx));
   }
-  const gen = await importOptional<{ generateImages: (runDir: string, o: { count: number; seed: number }, outDir: string, ctx: TaskContext) => Promise<Parameters<typeof filesOf>[0]> }>(
+  const gen = await importOptional<{ generateImages: (runDir: string, o: { count: number; seed: number; format?: BatchSpec['format']; quality?: number }, outDir: string, ctx: TaskContext) => Promise<Parameters<typeof filesOf>[0]> }>(
     '../inference/generate.js', 'generation (generateImages)');
   return async (_input, output, item, ctx) => {
     // one image per item (seed + index), so a paused or rerun batch redoes nothing it finished
     const tmp = await mkdtemp(join(dirname(output), '.gen-'));
     try {
-      const { items } = filesOf(await gen.generateImages(spec.resolvedModel.dir!, { count: 1, seed: (spec.seed ?? 0) + item.seq }, tmp, ctx));
+      const { items } = filesOf(await gen.generateImages(spec.resolvedModel.dir!, { count: 1, seed: (spec.seed ?? 0) + item.seq, format: spec.format, quality: spec.quality }, tmp, ctx));
       if (!items[0]) throw new Error('the generator wrote no image');
       await rename(items[0], output);
     } finally {
