@@ -64,6 +64,9 @@ function convFlops(l: Layer, batch: number): number {
   return 2 * batch * (h / 2) * (w / 2) * l.cout * 16 * cin;
 }
 
+/** Every figure of the run, printed as one JSON line at the end for `npm run bench`. */
+const summary: { kernels: Array<Record<string, string>>; dcgan: Record<string, number> } = { kernels: [], dcgan: {} };
+
 async function kernelTable(): Promise<void> {
   console.log('\nConv2D backprop kernels, k4 s2 same (GFLOP/s; higher is better)');
   console.log('layer                      | fwd wasm | filter wasm | filter cpu | input wasm | input shipped | input cpu');
@@ -108,6 +111,10 @@ async function kernelTable(): Promise<void> {
       tf.dispose([x, dy, w]);
     }
     const [fw, iw, fwd, is, fc = '-', ic = '-'] = row;
+    summary.kernels.push({
+      layer: l.name, forward_wasm: fwd!, backprop_filter_wasm: fw!, backprop_filter_cpu: fc!,
+      backprop_input_wasm: iw!, backprop_input_shipped_wasm: is!, backprop_input_cpu: ic!,
+    });
     console.log(
       `${l.name.padEnd(26)} | ${fwd!.padStart(8)} | ${fw!.padStart(11)} | ${fc!.padStart(10)} | ${iw!.padStart(10)} | ${is!.padStart(13)} | ${ic!.padStart(9)}`,
     );
@@ -220,10 +227,15 @@ async function main(): Promise<void> {
   console.log('\nDCGAN-32 training (D on real+fake, then G), images/s');
   const wasmRate = await dcganRate('wasm', 64, quick ? 2 : 6);
   console.log(`wasm batch 64: ${wasmRate.toFixed(1)} img/s`);
-  if (!noCpu) {
+  summary.dcgan.wasm_batch64_images_per_s = Number(wasmRate.toFixed(1));
+  // one pure-JS cpu step takes minutes: only in the full run
+  if (!noCpu && !quick) {
     const cpuRate = await dcganRate('cpu', 8, 1);
     console.log(`cpu  batch 8 : ${cpuRate.toFixed(2)} img/s (one step)`);
+    summary.dcgan.cpu_batch8_images_per_s = Number(cpuRate.toFixed(3));
+    summary.dcgan.wasm_over_cpu = Number((wasmRate / cpuRate).toFixed(1));
   }
+  console.log(JSON.stringify(summary));
 }
 
 await main();
