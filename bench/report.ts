@@ -32,7 +32,7 @@ function genericRows(data: unknown, prefix = ''): string[] {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) rows.push(...genericRows(v, key));
     else if (Array.isArray(v) && v.some((x) => typeof x === 'object')) v.forEach((x, i) => rows.push(...genericRows(x, `${key}[${i}]`)));
-    else rows.push(`| ${key} | ${Array.isArray(v) ? v.join(', ') : typeof v === 'number' ? fmt(v, 3) : String(v)} |`);
+    else rows.push(`| ${key} | ${Array.isArray(v) ? v.join(', ') : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : fmt(v, 3)) : String(v)} |`);
   }
   return rows;
 }
@@ -69,7 +69,7 @@ export function renderBenchmarks(dir: string): string {
     out.push('## Machine', '', '| | |', '| --- | --- |',
       `| date | ${machine.date} |`, `| CPU | ${machine.cpu} (${machine.cores} cores) |`, `| memory | ${machine.memoryGiB} GiB |`,
       `| OS | ${machine.os} |`, `| Node | ${machine.node} |`, `| tfjs | ${machine.tfjs} |`,
-      `| fp32 peak (estimate) | ${machine.fp32PeakGflops} GFLOP/s = ${machine.fp32PeakNote} |`, '');
+      `| fp32 peak | ${machine.fp32PeakGflops} GFLOP/s: ${machine.fp32PeakNote} |`, '');
   }
   out.push(...trainingSection(dir, machine), '');
   for (const suite of SUITES) {
