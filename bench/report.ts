@@ -4,18 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MachineInfo } from './machine.js';
 import { SUITES } from './suites.js';
+import type { SuiteResult } from './run.js';
 
-interface Stored {
-  suite: string;
-  title: string;
-  ranAt: string;
-  quick: boolean;
-  seconds: number;
-  peakRssMB: number | null;
-  ok: boolean;
-  error?: string;
-  data: Record<string, unknown> | null;
-}
+/** A stored suite result (written by run.ts), with its data read back as an object. */
+type Stored = Omit<SuiteResult, 'data'> & { data: Record<string, unknown> | null };
 
 function load<T>(dir: string, name: string): T | null {
   const file = join(dir, `${name}.json`);
