@@ -2,7 +2,8 @@
 // through here so EXIF orientation, gray/alpha handling and output formats are decided once.
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { AppError } from '../contract/errors.js';
 import { dirname } from 'node:path';
 
 export type OutputFormat = 'png' | 'jpg' | 'webp';
@@ -97,4 +98,24 @@ export function makeGrid(batch: tf.Tensor4D, cols?: number, pad = 2, padValue = 
   });
 }
 
-export { rm as removeFile };
+
+/**
+ * Checks an input file before any model is loaded or pixels decoded: it exists, sharp can read
+ * its header, and it is within `maxPixels`. Upscale and stylize share these refusals and texts.
+ */
+export async function inspectInputImage(path: string, maxPixels: number, what: string): Promise<{ width: number; height: number }> {
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile()) throw new AppError('NOT_FOUND', `${path} is not a readable file`);
+  let meta;
+  try {
+    meta = await sharp(path, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw new AppError('UNSUPPORTED_FORMAT', `${path} is not an image sharp can read (${(error as Error).message})`);
+  }
+  const width = meta.width ?? 0;
+  const height = meta.height ?? 0;
+  if (width * height > maxPixels) {
+    throw new AppError('IMAGE_TOO_LARGE', `${path} is ${width}×${height} (${((width * height) / 1e6).toFixed(1)} MP), over the ${maxPixels / 2 ** 20} MP ${what} limit — shrink or crop it first`);
+  }
+  return { width, height };
+}

@@ -4,14 +4,12 @@
 // (runTiled). Whole-image is preferred when it fits: instance norm takes its statistics over what
 // it sees, so a tile's colours drift slightly from the whole picture's.
 import * as tf from '@tensorflow/tfjs';
-import sharp from 'sharp';
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { TaskContext } from '../jobs/reporter.js';
 import { loadModelForInference } from '../training/load-model.js';
 import { isCycleGanModel, type CycleGanModel, type Direction } from '../models/cyclegan/model.js';
-import { decodeImage, encodeImage, writeFileAtomic, type OutputFormat, type RawImage } from './image-io.js';
+import { decodeImage, encodeImage, inspectInputImage, writeFileAtomic, type OutputFormat, type RawImage } from './image-io.js';
 import { runTiled } from './tiling.js';
 
 export const STYLIZE_MAX_INPUT_PIXELS = 16_777_216;
@@ -154,19 +152,8 @@ export async function stylizeFile(inputPath: string, outputPath: string, opts: S
   const run = opts.run ?? opts.model;
   if (!run) throw new AppError('INVALID_ARGUMENT', 'stylize needs the CycleGAN run folder (opts.run)');
   if (opts.direction !== 'a2b' && opts.direction !== 'b2a') throw new AppError('INVALID_ARGUMENT', `direction must be a2b or b2a, got "${String(opts.direction)}"`);
-  const info = await stat(inputPath).catch(() => null);
-  if (!info?.isFile()) throw new AppError('NOT_FOUND', `${inputPath} is not a readable file`);
   const target = resolve(outputPath);
-  let meta;
-  try {
-    meta = await sharp(inputPath, { limitInputPixels: false }).metadata();
-  } catch (error) {
-    throw new AppError('UNSUPPORTED_FORMAT', `${inputPath} is not an image sharp can read (${(error as Error).message})`);
-  }
-  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
-  if (pixels > STYLIZE_MAX_INPUT_PIXELS) {
-    throw new AppError('IMAGE_TOO_LARGE', `${inputPath} is ${meta.width}×${meta.height}, over the ${STYLIZE_MAX_INPUT_PIXELS / 2 ** 20} MP limit — shrink or crop it first`);
-  }
+  await inspectInputImage(inputPath, STYLIZE_MAX_INPUT_PIXELS, 'stylize');
   const stylizer = await loadStylizer(run, opts.checkpoint);
   let img: RawImage;
   try {

@@ -3,11 +3,10 @@
 // gray stays gray, and the output file appears only once it is complete.
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { TaskContext } from '../jobs/reporter.js';
-import { decodeImage, encodeImage, writeFileAtomic, type OutputFormat, type RawImage } from './image-io.js';
+import { decodeImage, encodeImage, inspectInputImage, writeFileAtomic, type OutputFormat, type RawImage } from './image-io.js';
 import { defaultBytesPerInputPixel, runTiled } from './tiling.js';
 import { loadUpscaler, type Upscaler } from './upscalers.js';
 
@@ -148,23 +147,12 @@ export interface UpscaleFileResult {
 
 /** Decodes, upscales and writes one file atomically; a cancel leaves no output file. */
 export async function upscaleFile(inputPath: string, outputPath: string, opts: UpscaleFileOptions, ctx: TaskContext): Promise<UpscaleFileResult> {
-  const info = await stat(inputPath).catch(() => null);
-  if (!info?.isFile()) throw new AppError('NOT_FOUND', `${inputPath} is not a readable file`);
-  let meta;
-  try {
-    meta = await sharp(inputPath, { limitInputPixels: false }).metadata();
-  } catch (error) {
-    throw new AppError('UNSUPPORTED_FORMAT', `${inputPath} is not an image sharp can read (${(error as Error).message})`);
-  }
-  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
-  if (pixels > UPSCALE_MAX_INPUT_PIXELS) {
-    throw new AppError('IMAGE_TOO_LARGE', `${inputPath} is ${meta.width}×${meta.height} (${(pixels / 1e6).toFixed(1)} MP), over the ${UPSCALE_MAX_INPUT_PIXELS / 2 ** 20} MP upscale limit — shrink or crop it first`);
-  }
+  const meta = await inspectInputImage(inputPath, UPSCALE_MAX_INPUT_PIXELS, 'upscale');
   const upscaler = await loadUpscaler(opts.model, opts.scale);
   if (opts.scale !== undefined && opts.scale !== upscaler.scale) {
     throw new AppError('INVALID_ARGUMENT', `${opts.model} upscales ×${upscaler.scale}, not ×${opts.scale}`);
   }
-  const scaled = (meta.width ?? 0) * (meta.height ?? 0) * upscaler.scale ** 2;
+  const scaled = meta.width * meta.height * upscaler.scale ** 2;
   if (scaled > UPSCALE_MAX_OUTPUT_PIXELS) {
     throw new AppError('IMAGE_TOO_LARGE', `${inputPath} upscaled ×${upscaler.scale} would be ${(scaled / 1e6).toFixed(0)} MP, over the ${UPSCALE_MAX_OUTPUT_PIXELS / 2 ** 20} MP limit — crop it or use a smaller scale`);
   }
