@@ -6,6 +6,7 @@ import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import type { JobEvent } from '../contract/events.js';
 import { JobManager } from './job-manager.js';
 import { acquireLock } from './run-lock.js';
+import { collectEvents, waitForEvent } from './testing/events.js';
 
 let dir: string;
 let ws: Workspace;
@@ -26,24 +27,9 @@ function count(total: number, delayMs: number, sub = 'c') {
   return { kind: 'eval' as const, title: `count ${total}`, task: 'diagnostic:count', input: { dir: join(dir, sub), total, delayMs }, pausable: true };
 }
 
-function collect(manager: JobManager) {
-  const events: JobEvent[] = [];
-  manager.subscribe((e) => events.push(e));
-  return events;
-}
+const collect = collectEvents;
 
-function until(events: JobEvent[], pred: (e: JobEvent) => boolean, ms = 20_000): Promise<JobEvent> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const tick = () => {
-      const hit = events.find(pred);
-      if (hit) return resolve(hit);
-      if (Date.now() - t0 > ms) return reject(new Error(`timeout; saw ${events.map((e) => e.type).join(',')}`));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
+const until = (events: JobEvent[], pred: (e: JobEvent) => boolean, ms = 20_000) => waitForEvent(events, pred, ms);
 
 describe('job manager with a forked engine', () => {
   it('runs a job with events in order, throttled progress and a final state; late subscribers get a replay', async () => {

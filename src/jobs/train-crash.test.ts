@@ -9,6 +9,7 @@ import { listCheckpoints } from '../training/checkpoint.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { JobManager } from './job-manager.js';
 import { LOCK_FILE } from './run-lock.js';
+import { waitForEvent } from './testing/events.js';
 
 let dir: string;
 let ws: Workspace;
@@ -28,18 +29,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function until(events: JobEvent[], pred: (e: JobEvent) => boolean, ms = 45_000): Promise<JobEvent> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const tick = () => {
-      const hit = events.find(pred);
-      if (hit) return resolve(hit);
-      if (Date.now() - t0 > ms) return reject(new Error(`timeout; saw ${events.map((e) => e.type).join(',')}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
+const until = (events: JobEvent[], pred: (e: JobEvent) => boolean, ms = 45_000) => waitForEvent(events, pred, ms);
 
 describe('training in the engine process', () => {
   it('survives a SIGKILL of the engine mid-training and resumes from the latest checkpoint', async () => {
