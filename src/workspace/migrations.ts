@@ -140,6 +140,29 @@ CREATE TABLE batch_items (
 );
 `;
 
+// Cross-process job control: a process that does not own a job (a CLI next to the app or the
+// server) records what it wants here; the owning job manager polls for pending rows on the jobs
+// it owns, applies them as if its own UI had asked, and writes the outcome back.
+const JOB_REQUESTS = `
+CREATE TABLE job_requests (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id       TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  action       TEXT NOT NULL CHECK (action IN ('pause', 'resume', 'cancel', 'reorder')),
+  -- reorder only: the wanted queue position (0 = next)
+  position     INTEGER,
+  -- who asked: JSON {pid, hostname}
+  requested_by TEXT NOT NULL,
+  requested_at INTEGER NOT NULL,
+  -- set by the owner when applied (or by the requester when it gives up waiting)
+  handled_at   INTEGER,
+  -- JSON: {ok: true} or {code, message}
+  outcome      TEXT
+);
+-- the owner's poll reads only pending rows
+CREATE INDEX job_requests_pending ON job_requests(handled_at, job_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
+  { version: 2, name: 'job control requests', sql: JOB_REQUESTS },
 ];
