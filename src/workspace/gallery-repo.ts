@@ -1,7 +1,8 @@
 // Queries on gallery items (samples, generations, upscales, translations). Indexed for the
 // gallery's filters (run, task, kind, date), newest first, over ~100k rows.
-import type { GalleryItem, GalleryKind } from '../contract/gallery.js';
-import type { Paged, Task } from '../contract/common.js';
+import type { GalleryItem, GalleryKind, GalleryPage } from '../contract/gallery.js';
+import type { Task } from '../contract/common.js';
+import { AppError } from '../contract/errors.js';
 import { one, scalar, type Catalog } from './catalog.js';
 
 interface GalleryRow {
@@ -49,11 +50,30 @@ export interface GalleryQuery {
   since?: number;
   until?: number;
   includeDeleted?: boolean;
+  /** skipped rows; with a cursor, counted from the cursor */
   offset?: number;
   limit?: number;
+  /** `nextCursor` of the previous page: continue after its last item */
+  cursor?: string;
 }
 
-export function listGallery(cat: Catalog, q: GalleryQuery = {}): Paged<GalleryItem> {
+/**
+ * Where a page ended, as (created_at, id): the list's sort key. Deep OFFSET pages make SQLite
+ * walk and discard every skipped row (~130 ms at 90k rows); a cursor seeks straight to the key.
+ * Opaque to clients (base64url) so the key can change without breaking them.
+ */
+export function encodeGalleryCursor(createdAt: number, id: string): string {
+  return Buffer.from(`${createdAt}:${id}`, 'utf8').toString('base64url');
+}
+
+export function decodeGalleryCursor(cursor: string): { createdAt: number; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^(-?\d+):([A-Za-z0-9._-]+)$/.exec(text);
+  if (!m) throw new AppError('INVALID_ARGUMENT', `gallery cursor "${cursor.slice(0, 40)}" is not one this catalog made — pass the nextCursor of the previous page, or omit it to start from the newest item`);
+  return { createdAt: Number(m[1]), id: m[2]! };
+}
+
+export function listGallery(cat: Catalog, q: GalleryQuery = {}): GalleryPage {
   const where: string[] = [];
   const args: unknown[] = [];
   if (!q.includeDeleted) where.push('deleted = 0');
@@ -66,10 +86,25 @@ export function listGallery(cat: Catalog, q: GalleryQuery = {}): Paged<GalleryIt
     args.push(value);
   }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  // total counts the whole filter, not what is left after the cursor, so "N items" stays put
   const total = Number(scalar(cat.db, `SELECT count(*) FROM gallery ${clause}`, ...args));
-  const rows = cat.db.prepare(`SELECT * FROM gallery ${clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
-    .all(...args, q.limit ?? 200, q.offset ?? 0) as GalleryRow[];
-  return { items: rows.map(toItem), total };
+  const pageWhere = [...where];
+  const pageArgs = [...args];
+  if (q.cursor !== undefined) {
+    const after = decodeGalleryCursor(q.cursor);
+    // `created_at <= ?` is a range on the created_at indexes; the OR breaks ties on id
+    pageWhere.push('created_at <= ? AND (created_at < ? OR id < ?)');
+    pageArgs.push(after.createdAt, after.createdAt, after.id);
+  }
+  const pageClause = pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : '';
+  const limit = q.limit ?? 200;
+  // one row more than asked tells whether another page exists without a second query
+  const rows = cat.db.prepare(`SELECT * FROM gallery ${pageClause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
+    .all(...pageArgs, limit + 1, q.offset ?? 0) as GalleryRow[];
+  const more = rows.length > limit;
+  const items = (more ? rows.slice(0, limit) : rows).map(toItem);
+  const last = items[items.length - 1];
+  return { items, total, nextCursor: more && last ? encodeGalleryCursor(last.createdAt, last.id) : null };
 }
 
 export function getGalleryItem(cat: Catalog, id: string): GalleryItem | null {
