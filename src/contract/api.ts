@@ -9,6 +9,7 @@ import { jobsMethods } from './jobs.js';
 import { batchMethods } from './batch.js';
 import { galleryMethods } from './gallery.js';
 import { generateMethods, modelsMethods } from './models.js';
+import { compareMethods } from './compare.js';
 
 export const methods = {
   ...systemMethods,
@@ -19,6 +20,7 @@ export const methods = {
   ...galleryMethods,
   ...modelsMethods,
   ...generateMethods,
+  ...compareMethods,
 };
 
 export type Methods = typeof methods;

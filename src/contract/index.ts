@@ -8,6 +8,7 @@ export * from './jobs.js';
 export * from './batch.js';
 export * from './gallery.js';
 export * from './models.js';
+export * from './compare.js';
 export * from './api.js';
 
 /** What a subscription to the one event channel returns. */

@@ -3,6 +3,7 @@
 import type { Handlers } from '../contract/api.js';
 import type { AppContext } from './context.js';
 import { batchHandlers } from './batch.js';
+import { compareHandlers } from './compare.js';
 import { datasetsHandlers } from './datasets.js';
 import { galleryHandlers } from './gallery.js';
 import { jobsHandlers } from './jobs.js';
@@ -19,6 +20,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...batchHandlers(ctx),
     ...galleryHandlers(ctx),
     ...modelsHandlers(ctx),
+    ...compareHandlers(ctx),
   } satisfies Handlers;
 }
 

@@ -10,6 +10,7 @@ import { interpolateCommand } from './interpolate.js';
 import { upscaleCommand } from './upscale.js';
 import { stylizeCommand } from './stylize.js';
 import { batchCommand } from './batch.js';
+import { compareCommand } from './compare.js';
 import { jobsCommand } from './jobs.js';
 import { modelsCommand } from './models.js';
 import { evalCommand } from './eval.js';
@@ -27,6 +28,7 @@ export const COMMANDS: Command[] = [
   upscaleCommand,
   stylizeCommand,
   batchCommand,
+  compareCommand,
   jobsCommand,
   modelsCommand,
   evalCommand,

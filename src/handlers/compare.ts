@@ -1,0 +1,139 @@
+// compare:* — two SR or style models on one input. The input is copied into the workspace (so
+// both outputs get a before/after in the gallery), each side is queued as an ordinary batch job
+// writing into <gallery>/compare/<id>/a|b, and compare:get reads the jobs back. The side-by-side
+// PNG is composed lazily, the first time both sides are seen done.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import sharp from 'sharp';
+import type { Handlers } from '../contract/api.js';
+import { BatchSpec } from '../contract/batch.js';
+import type { CompareResult, CompareSide, CompareSideResult, CompareTask } from '../contract/compare.js';
+import { AppError, type ErrorCode } from '../contract/errors.js';
+import { getGalleryItem } from '../workspace/gallery-repo.js';
+import { batchItems, getJob } from '../workspace/jobs-repo.js';
+import { batchHandlers, DEFAULT_MAX_PIXELS } from './batch.js';
+import type { AppContext } from './context.js';
+import { workspaceRelative } from './gallery-record.js';
+
+type CompareHandlers = Pick<Handlers, 'compare:start' | 'compare:get'>;
+
+/** What compare.json keeps: enough to rebuild the result from the jobs. */
+interface CompareRecord {
+  id: string;
+  task: CompareTask;
+  input: string;
+  inputWidth: number;
+  inputHeight: number;
+  createdAt: number;
+  sides: Array<CompareSide & { jobId: string }>;
+}
+
+const RECORD = 'compare.json';
+const SIDE_BY_SIDE = 'side-by-side.png';
+/** the gap between the two pictures in the side-by-side PNG, in pixels */
+const GAP = 8;
+
+export function compareDir(ctx: AppContext, id: string): string {
+  return join(ctx.ws.layout.gallery, 'compare', id);
+}
+
+export function compareHandlers(ctx: AppContext): CompareHandlers {
+  // Paths the handler builds itself lie in the workspace: they skip the server's --allow check,
+  // which exists for paths a client names.
+  const internal = batchHandlers({ ...ctx, userPath: async (p) => p });
+  return {
+    'compare:start': async (spec) => {
+      const source = await resolveInput(ctx, spec.input, spec.galleryId);
+      const meta = await sharp(source, { limitInputPixels: DEFAULT_MAX_PIXELS }).metadata().catch(() => null);
+      if (!meta?.width || !meta.height) throw new AppError('CORRUPT_IMAGE', `${source} is not a readable image; pick a PNG, JPEG or WebP file`);
+      if (spec.task === 'cyclegan' && spec.sides.some((s) => !s.direction)) throw new AppError('INVALID_ARGUMENT', 'style transfer needs a direction (a2b or b2a) for each model');
+      const id = `cmp-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+      const dir = compareDir(ctx, id);
+      await mkdir(dir, { recursive: true });
+      const input = join(dir, `input${extname(source).toLowerCase() || '.png'}`);
+      await copyFile(source, input);
+      const sides: CompareRecord['sides'] = [];
+      for (const [index, side] of spec.sides.entries()) {
+        const batch = BatchSpec.parse({
+          task: spec.task, model: side.model, inputs: [input], out: join(dir, index === 0 ? 'a' : 'b'),
+          ...(side.direction ? { direction: side.direction } : {}), ...(side.scale ? { scale: side.scale } : {}),
+          ...(spec.tile ? { tile: spec.tile } : {}),
+        });
+        const { jobId } = await internal['batch:start']({ spec: batch });
+        sides.push({ ...side, jobId });
+      }
+      const record: CompareRecord = {
+        id, task: spec.task, input: workspaceRelative(ctx.ws, input)!, inputWidth: meta.width, inputHeight: meta.height, createdAt: Date.now(), sides,
+      };
+      await writeFile(join(dir, RECORD), JSON.stringify(record, null, 2));
+      return resultOf(ctx, record);
+    },
+    'compare:get': async ({ id }) => {
+      const file = join(compareDir(ctx, id), RECORD);
+      if (!existsSync(file)) throw new AppError('NOT_FOUND', `no comparison ${id}; start one with compare:start (gan-studio compare)`);
+      return resultOf(ctx, JSON.parse(await readFile(file, 'utf8')) as CompareRecord);
+    },
+  };
+}
+
+async function resolveInput(ctx: AppContext, input: string | undefined, galleryId: string | undefined): Promise<string> {
+  if (galleryId) {
+    const item = getGalleryItem(ctx.ws.catalog, galleryId);
+    if (!item) throw new AppError('NOT_FOUND', `no gallery item ${galleryId}`);
+    return join(ctx.ws.root, item.path);
+  }
+  if (!input) throw new AppError('INVALID_ARGUMENT', 'compare needs an input image (a path or a gallery item)');
+  const path = await ctx.userPath(input);
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile()) throw new AppError('NOT_FOUND', `${input}: no such image file; pick one image, not a folder`);
+  return path;
+}
+
+async function sideResult(ctx: AppContext, side: CompareRecord['sides'][number]): Promise<CompareSideResult> {
+  const job = getJob(ctx.ws.catalog, side.jobId);
+  const base = { ...side, output: null, width: null, height: null, bytes: null, seconds: null };
+  if (!job) return { ...base, state: 'failed', error: { code: 'NOT_FOUND', message: `job ${side.jobId} is gone from the catalog` } };
+  const item = job.state === 'done' ? batchItems(ctx.ws.catalog, side.jobId)[0] : undefined;
+  const error = job.error ?? (item && item.status === 'failed' ? { code: (item.code ?? 'INTERNAL') as ErrorCode, message: item.message ?? 'failed' } : null);
+  if (!item?.output || item.status === 'failed') return { ...base, state: error && job.state === 'done' ? 'failed' : job.state, error };
+  const meta = await sharp(item.output).metadata().catch(() => null);
+  const bytes = (await stat(item.output).catch(() => null))?.size ?? null;
+  return {
+    ...base, state: job.state, error: null, output: workspaceRelative(ctx.ws, item.output), width: meta?.width ?? null, height: meta?.height ?? null, bytes,
+    seconds: job.startedAt && job.endedAt ? (job.endedAt - job.startedAt) / 1000 : null,
+  };
+}
+
+async function resultOf(ctx: AppContext, record: CompareRecord): Promise<CompareResult> {
+  const sides = [await sideResult(ctx, record.sides[0]!), await sideResult(ctx, record.sides[1]!)] as [CompareSideResult, CompareSideResult];
+  let sideBySide: string | null = null;
+  if (sides.every((s) => s.output)) {
+    const file = join(compareDir(ctx, record.id), SIDE_BY_SIDE);
+    if (!existsSync(file)) await composeSideBySide(sides.map((s) => join(ctx.ws.root, s.output!)), file);
+    sideBySide = workspaceRelative(ctx.ws, file);
+  }
+  return { id: record.id, task: record.task, input: record.input, inputWidth: record.inputWidth, inputHeight: record.inputHeight, createdAt: record.createdAt, sides, sideBySide };
+}
+
+/** Both pictures at the taller one's height, left to right, on a neutral gap. */
+export async function composeSideBySide(paths: string[], dest: string): Promise<void> {
+  const metas = await Promise.all(paths.map((p) => sharp(p).metadata()));
+  const height = Math.max(...metas.map((m) => m.height ?? 1));
+  const parts = await Promise.all(paths.map((p, i) => {
+    const m = metas[i]!;
+    const width = Math.max(1, Math.round(((m.width ?? 1) * height) / (m.height ?? 1)));
+    return sharp(p).resize(width, height, { kernel: 'nearest' }).flatten({ background: '#ffffff' }).removeAlpha().png().toBuffer({ resolveWithObject: true });
+  }));
+  const width = parts.reduce((sum, p) => sum + p.info.width, 0) + GAP * (parts.length - 1);
+  let left = 0;
+  const composites = parts.map((p) => {
+    const c = { input: p.data, left, top: 0 };
+    left += p.info.width + GAP;
+    return c;
+  });
+  const tmp = `${dest}.partial-${process.pid}`;
+  await sharp({ create: { width, height, channels: 3, background: '#808080' } }).composite(composites).png().toFile(tmp);
+  await rename(tmp, dest);
+}
