@@ -24,11 +24,22 @@ export interface JobSummary {
 
 const JobRef = z.object({ id: Id }).strict();
 
+/**
+ * What a control call answers. A job run by another live gan-studio process (the app, a server,
+ * a CLI `train`) is not changed here: the request goes to that owner through the catalog, and
+ * `requestId` + `owner` say so (the CLI then waits for the owner to act).
+ */
+export interface ControlAnswer {
+  ok: true;
+  requestId?: number;
+  owner?: { pid: number; hostname: string };
+}
+
 export const jobsMethods = {
   'jobs:list': method<JobSummary[]>()(Empty),
   'jobs:get': method<JobSummary>()(JobRef),
-  'jobs:pause': method<{ ok: true }>()(JobRef),
-  'jobs:resume': method<{ ok: true }>()(JobRef),
-  'jobs:cancel': method<{ ok: true }>()(JobRef),
-  'jobs:reorder': method<{ ok: true }>()(z.object({ id: Id, position: z.number().int().min(0) }).strict()),
+  'jobs:pause': method<ControlAnswer>()(JobRef),
+  'jobs:resume': method<ControlAnswer>()(JobRef),
+  'jobs:cancel': method<ControlAnswer>()(JobRef),
+  'jobs:reorder': method<ControlAnswer>()(z.object({ id: Id, position: z.number().int().min(0) }).strict()),
 };

@@ -1,4 +1,5 @@
-// jobs:* — the queue as the user sees it.
+// jobs:* — the queue as the user sees it. A job another live process owns answers with the
+// request it recorded for that owner (see src/jobs/remote-control.ts).
 import type { Handlers } from '../contract/api.js';
 import type { AppContext } from './context.js';
 
@@ -8,9 +9,9 @@ export function jobsHandlers({ jobs }: AppContext): JobsHandlers {
   return {
     'jobs:list': () => jobs.list(),
     'jobs:get': ({ id }) => jobs.get(id),
-    'jobs:pause': ({ id }) => (jobs.pause(id), { ok: true as const }),
-    'jobs:resume': ({ id }) => (jobs.resume(id), { ok: true as const }),
-    'jobs:cancel': ({ id }) => (jobs.cancel(id), { ok: true as const }),
-    'jobs:reorder': ({ id, position }) => (jobs.reorder(id, position), { ok: true as const }),
+    'jobs:pause': ({ id }) => jobs.pause(id),
+    'jobs:resume': ({ id }) => jobs.resume(id),
+    'jobs:cancel': ({ id }) => jobs.cancel(id),
+    'jobs:reorder': ({ id, position }) => jobs.reorder(id, position),
   };
 }

@@ -4,15 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type WireError } from '../contract/errors.js';
 import type { JobEvent, JobKind, JobState, Progress } from '../contract/events.js';
-import type { JobSummary } from '../contract/jobs.js';
+import type { ControlAnswer, JobSummary } from '../contract/jobs.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { getJob, insertJob, listJobs, updateJob, type JobRecord } from '../workspace/jobs-repo.js';
+import { getJob, insertJob, listJobs, updateJob, type JobAction, type JobRecord, type JobRequest } from '../workspace/jobs-repo.js';
 import { updateRun } from '../workspace/runs-repo.js';
 import { EngineHost, inlineEngine, type EngineExit, type SpawnEngine } from './engine-host.js';
 import { JobEventHub } from './event-hub.js';
 import { currentOwner, isMine, ownerAlive, payloadOf, setPayload, type JobPayload } from './job-store.js';
 import type { EngineMessage, OutputNote, ReportMessage, TaskOutcome } from './protocol.js';
 import { ProgressThrottle } from './throttle.js';
+import { forwardIfForeign, RequestPoller, waitForRequest } from './remote-control.js';
 import type { TaskContext } from './reporter.js';
 
 export interface HeavyJob {
@@ -55,6 +56,7 @@ export class JobManager {
   private readonly progressState = new Map<string, ActiveProgress>();
   private readonly settleWaiters = new Map<string, Array<(job: JobSummary) => void>>();
   private closed = false;
+  private readonly requests: RequestPoller;
 
   constructor(
     private readonly ws: Workspace,
@@ -66,6 +68,7 @@ export class JobManager {
       { onMessage: (m) => this.onEngineMessage(m), onExit: (e) => this.onEngineExit(e) },
       { spawnEngine, log: options.engineLog },
     );
+    this.requests = new RequestPoller(ws.catalog, (r) => this.applyRequest(r), () => Boolean(this.active || this.queue.length || this.light.size));
     this.recover();
   }
 
@@ -106,6 +109,7 @@ export class JobManager {
     insertJob(this.ws.catalog, { id, kind: spec.kind, title: spec.title, payload: payload as unknown as Record<string, unknown>, state: 'running' });
     const controller = new AbortController();
     this.light.set(id, controller);
+    this.requests.start();
     this.emit({ type: 'queued', jobId: id, kind: spec.kind, title: spec.title, position: 0, at: Date.now() });
     this.markStarted(id, false);
     const ctx: TaskContext = { signal: controller.signal, report: this.reporterFor(id) };
@@ -116,9 +120,11 @@ export class JobManager {
     return this.get(id);
   }
 
-  pause(id: string): void {
+  pause(id: string): ControlAnswer {
+    const forwarded = this.forward(id, 'pause');
+    if (forwarded) return forwarded;
     const job = this.controllable(id);
-    if (job.state === 'paused') return;
+    if (job.state === 'paused') return { ok: true };
     if (!payloadOf(job).pausable) throw new AppError('JOB_STATE', `job ${id} (${job.kind}) cannot be paused; cancel it instead`);
     if (job.state === 'queued') {
       this.dequeue(id);
@@ -129,9 +135,12 @@ export class JobManager {
     } else {
       throw new AppError('JOB_STATE', `job ${id} is ${job.state}; only queued or running jobs can be paused`);
     }
+    return { ok: true };
   }
 
-  resume(id: string): void {
+  resume(id: string): ControlAnswer {
+    const forwarded = this.forward(id, 'resume');
+    if (forwarded) return forwarded;
     const job = this.controllable(id);
     if (job.state !== 'paused' && job.state !== 'interrupted') {
       throw new AppError('JOB_STATE', `job ${id} is ${job.state}; only paused or interrupted jobs can be resumed`);
@@ -142,28 +151,50 @@ export class JobManager {
     setPayload(this.ws.catalog, id, { ...payload, input: { ...payload.input, resume: true }, owner: currentOwner() });
     updateJob(this.ws.catalog, id, { error: null, endedAt: null });
     this.enqueue(id, job.kind, job.title);
+    return { ok: true };
   }
 
-  cancel(id: string): void {
+  cancel(id: string): ControlAnswer {
+    const forwarded = this.forward(id, 'cancel');
+    if (forwarded) return forwarded;
     const job = this.controllable(id);
     if ((SETTLED as readonly string[]).includes(job.state) && job.state !== 'paused' && job.state !== 'interrupted') {
       throw new AppError('JOB_STATE', `job ${id} already ended (${job.state})`);
     }
     const light = this.light.get(id);
-    if (light) return light.abort(new AppError('CANCELLED', 'cancelled by the user'));
-    if (this.active === id) return this.engine.send({ type: 'abort', jobId: id, reason: 'cancel' });
-    this.dequeue(id);
-    this.finish(id, { stopped: 'cancelled' });
+    if (light) light.abort(new AppError('CANCELLED', 'cancelled by the user'));
+    else if (this.active === id) this.engine.send({ type: 'abort', jobId: id, reason: 'cancel' });
+    else {
+      this.dequeue(id);
+      this.finish(id, { stopped: 'cancelled' });
+    }
+    return { ok: true };
   }
 
   /** Moves a queued job to `position` (0 = next). */
-  reorder(id: string, position: number): void {
+  reorder(id: string, position: number): ControlAnswer {
+    const forwarded = this.forward(id, 'reorder', position);
+    if (forwarded) return forwarded;
     const job = this.controllable(id);
     const at = this.queue.indexOf(id);
     if (job.state !== 'queued' || at < 0) throw new AppError('JOB_STATE', `job ${id} is ${job.state}; only queued jobs can be moved`);
     this.queue.splice(at, 1);
     this.queue.splice(Math.min(position, this.queue.length), 0, id);
     this.announcePositions();
+    return { ok: true };
+  }
+
+  /**
+   * After a control call answered with a `requestId` (another process owns the job): waits until
+   * the owner applied it and returns the job; if the owner died meanwhile, acts here instead.
+   */
+  async awaitRequest(answer: ControlAnswer, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ job: JobSummary; handledHere: boolean }> {
+    if (answer.requestId === undefined) throw new AppError('INVALID_ARGUMENT', 'this control call was applied here; there is nothing to wait for');
+    const waited = await waitForRequest(this.ws.catalog, answer.requestId, opts);
+    if ('job' in waited) return { job: this.summary(waited.job), handledHere: false };
+    // the owner is gone: the usual path applies here (a running job is marked interrupted first)
+    this.applyRequest(waited.request);
+    return { job: this.get(waited.request.jobId), handledHere: true };
   }
 
   /** Resolves when the job pauses or ends (the CLI waits on this). */
@@ -181,6 +212,7 @@ export class JobManager {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.requests.stop();
     for (const c of this.light.values()) c.abort(new AppError('CANCELLED', 'the app is closing'));
     for (const id of this.queue.splice(0)) this.interrupt(id, 'the app closed before this job started');
     await this.engine.shutdown();
@@ -195,11 +227,24 @@ export class JobManager {
     return job;
   }
 
-  /** A job this process may control: its own, or one whose owner is gone. */
+  /** A job owned by another live process: the request goes to it through the catalog. */
+  private forward(id: string, action: JobAction, position?: number): ControlAnswer | null {
+    return forwardIfForeign(this.ws.catalog, this.record(id), action, position);
+  }
+
+  /** Applies a request another process recorded for one of this process's jobs. */
+  private applyRequest(request: JobRequest): void {
+    if (request.action === 'pause') this.pause(request.jobId);
+    else if (request.action === 'resume') this.resume(request.jobId);
+    else if (request.action === 'cancel') this.cancel(request.jobId);
+    else this.reorder(request.jobId, request.position ?? 0);
+  }
+
+  /** A job this process may control: its own, or one whose owner is gone (`forward` routed the rest). */
   private controllable(id: string): JobRecord {
     const job = this.record(id);
     if (isMine(job) || !UNFINISHED.includes(job.state)) return job;
-    if (ownerAlive(job) && job.state !== 'paused') {
+    if (ownerAlive(job)) {
       const { owner } = payloadOf(job);
       throw new AppError('JOB_STATE', `job ${id} is run by another gan-studio process (pid ${owner.pid} on ${owner.hostname}); control it there`);
     }
@@ -246,6 +291,7 @@ export class JobManager {
     if (this.closed) throw new AppError('JOB_STATE', 'the app is closing; no new jobs');
     this.setState(id, 'queued');
     this.queue.push(id);
+    this.requests.start();
     this.emit({ type: 'queued', jobId: id, kind, title, position: this.queue.length - 1, at: Date.now() });
     setImmediate(() => this.pump());
   }

@@ -102,3 +102,71 @@ export function batchItems(cat: Catalog, jobId: string): BatchItemReport[] {
   }>;
   return rows.map((r) => ({ input: r.input, output: r.output, status: r.status, ...(r.code ? { code: r.code } : {}), ...(r.message ? { message: r.message } : {}) }));
 }
+
+// ---- control requests (job_requests): a non-owner asks, the owning process applies ----
+
+export type JobAction = 'pause' | 'resume' | 'cancel' | 'reorder';
+export type RequestOutcome = { ok: true } | { code: ErrorCode; message: string };
+
+export interface JobRequest {
+  id: number;
+  jobId: string;
+  action: JobAction;
+  position: number | null;
+  requestedBy: { pid: number; hostname: string };
+  requestedAt: number;
+  handledAt: number | null;
+  outcome: RequestOutcome | null;
+}
+
+interface JobRequestRow {
+  id: number; job_id: string; action: JobAction; position: number | null; requested_by: string;
+  requested_at: number; handled_at: number | null; outcome: string | null;
+}
+
+function toRequest(r: JobRequestRow): JobRequest {
+  return {
+    id: Number(r.id), jobId: r.job_id, action: r.action, position: r.position, requestedBy: fromJson(r.requested_by, { pid: 0, hostname: '' }),
+    requestedAt: r.requested_at, handledAt: r.handled_at, outcome: fromJson<RequestOutcome | null>(r.outcome, null),
+  };
+}
+
+export function insertJobRequest(cat: Catalog, r: { jobId: string; action: JobAction; position?: number | null; requestedBy: { pid: number; hostname: string } }): JobRequest {
+  const info = cat.db.prepare(`INSERT INTO job_requests (job_id, action, position, requested_by, requested_at) VALUES (?, ?, ?, ?, ?)`)
+    .run(r.jobId, r.action, r.position ?? null, JSON.stringify(r.requestedBy), Date.now());
+  return getJobRequest(cat, Number(info.lastInsertRowid))!;
+}
+
+export function getJobRequest(cat: Catalog, id: number): JobRequest | null {
+  const row = one<JobRequestRow>(cat.db, `SELECT * FROM job_requests WHERE id = ?`, id);
+  return row ? toRequest(row) : null;
+}
+
+/** Pending requests for jobs whose payload names this owner, oldest first (the owner's poll). */
+export function pendingRequestsFor(cat: Catalog, owner: { pid: number; hostname: string }): JobRequest[] {
+  const rows = cat.stmt(`SELECT r.* FROM job_requests r JOIN jobs j ON j.id = r.job_id
+    WHERE r.handled_at IS NULL AND json_extract(j.payload, '$.owner.pid') = ? AND json_extract(j.payload, '$.owner.hostname') = ?
+    ORDER BY r.id`).all(owner.pid, owner.hostname) as JobRequestRow[];
+  return rows.map(toRequest);
+}
+
+/**
+ * Takes a pending request (the owner, before applying it) or withdraws it (a requester that gave
+ * up, with `outcome`). Only one side wins: false when the request was no longer pending.
+ */
+export function claimJobRequest(cat: Catalog, id: number, outcome: RequestOutcome | null = null): boolean {
+  return cat.db.prepare(`UPDATE job_requests SET handled_at = ?, outcome = ? WHERE id = ? AND handled_at IS NULL`)
+    .run(Date.now(), outcome ? JSON.stringify(outcome) : null, id).changes > 0;
+}
+
+/** The owner's answer to a request it claimed. */
+export function setRequestOutcome(cat: Catalog, id: number, outcome: RequestOutcome): void {
+  cat.db.prepare(`UPDATE job_requests SET outcome = ? WHERE id = ?`).run(JSON.stringify(outcome), id);
+}
+
+/** How many unfinished jobs this owner holds (the owner polls only while it has some). */
+export function countOwnedUnfinished(cat: Catalog, owner: { pid: number; hostname: string }): number {
+  const row = cat.stmt(`SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running', 'paused')
+    AND json_extract(payload, '$.owner.pid') = ? AND json_extract(payload, '$.owner.hostname') = ?`).all(owner.pid, owner.hostname)[0] as { n: number } | undefined;
+  return Number(row?.n ?? 0);
+}
