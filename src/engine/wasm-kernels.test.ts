@@ -57,6 +57,12 @@ const convCases: ConvCase[] = [
   { x: [1, 8, 8, 64], k: 4, cout: 32, s: 2, pad: 'same' },
   { x: [1, 6, 6, 64], k: 3, cout: 16, s: 1, pad: 'same' },
   { x: [2, 13, 13, 4], k: 3, cout: 4, s: 3, pad: 'valid' },
+  // 16+ input channels: the input gradient runs one exact convolution per phase (odd padding,
+  // uneven taps per phase, phases with no taps at all when K < s, stride 3)
+  { x: [2, 9, 7, 16], k: 3, cout: 4, s: 2, pad: 'same' },
+  { x: [1, 10, 11, 16], k: 4, cout: 8, s: 2, pad: 'valid' },
+  { x: [1, 7, 8, 16], k: 1, cout: 4, s: 2, pad: 'valid' },
+  { x: [1, 11, 11, 16], k: 5, cout: 4, s: 3, pad: 'same' },
 ];
 
 describe('wasm conv gradients match cpu', () => {

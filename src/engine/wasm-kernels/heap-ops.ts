@@ -92,3 +92,60 @@ export function interleaveCrop(
   }
   return out;
 }
+
+/**
+ * Writes the [CI, CO] block at `srcBase` of a filter transposed, as CO rows of CI values that
+ * are `dstRowStride` apart starting at `dstBase` (32x32 tiles keep both sides in L1). The phase
+ * filters of the transposed convolution are built from these: one wasm Transpose + Reverse of a
+ * 4x4x128x256 filter cost ~120 ms, this ~2 ms.
+ */
+export function transposeBlockInto(
+  src: Float32Array,
+  srcBase: number,
+  ci: number,
+  co: number,
+  dst: Float32Array,
+  dstBase: number,
+  dstRowStride: number,
+): void {
+  const T = 32;
+  for (let i0 = 0; i0 < ci; i0 += T) {
+    const i1 = Math.min(ci, i0 + T);
+    for (let o0 = 0; o0 < co; o0 += T) {
+      const o1 = Math.min(co, o0 + T);
+      for (let o = o0; o < o1; o++) {
+        let si = srcBase + i0 * co + o;
+        let di = dstBase + o * dstRowStride + i0;
+        for (let i = i0; i < i1; i++) {
+          dst[di++] = src[si]!;
+          si += co;
+        }
+      }
+    }
+  }
+}
+
+/** dst[n, first + a*stepH, firstW + b*stepW, :] = src[n, a, b, :] for an [N, A, B, C] src. */
+export function scatterStrided(
+  src: Float32Array,
+  shape: [number, number, number, number],
+  dst: Float32Array,
+  dstH: number,
+  dstW: number,
+  firstH: number,
+  firstW: number,
+  stepH: number,
+  stepW: number,
+): void {
+  const [n, a, b, c] = shape;
+  let si = 0;
+  for (let bi = 0; bi < n; bi++) {
+    for (let i = 0; i < a; i++) {
+      const rowBase = (bi * dstH + firstH + i * stepH) * dstW;
+      for (let j = 0; j < b; j++) {
+        copyRun(src, si, dst, (rowBase + firstW + j * stepW) * c, c);
+        si += c;
+      }
+    }
+  }
+}
