@@ -82,7 +82,8 @@ async function resolveInput(ctx: AppContext, input: string | undefined, galleryI
   if (galleryId) {
     const item = getGalleryItem(ctx.ws.catalog, galleryId);
     if (!item) throw new AppError('NOT_FOUND', `no gallery item ${galleryId}`);
-    return join(ctx.ws.root, item.path);
+    // an upscale or translation is compared on what it was made from, not on its own output
+    return join(ctx.ws.root, item.beforePath ?? item.path);
   }
   if (!input) throw new AppError('INVALID_ARGUMENT', 'compare needs an input image (a path or a gallery item)');
   const path = await ctx.userPath(input);
