@@ -1,6 +1,9 @@
-// npm run bench [-- --quick] [-- --only a,b]: runs each benchmark in its own process (so its
-// peak RSS is its own), writes bench/results/<suite>.json and regenerates BENCHMARKS.md.
+// npm run bench [-- --quick] [-- --only a,b] [-- --budget-min N]: runs each benchmark in its own
+// process (so its peak RSS is its own), writes bench/results/<suite>.json and regenerates
+// BENCHMARKS.md from every stored result (with --only, the other suites keep their last one).
 // Figures are reported as ratios to a yardstick measured in the same run, never as asserts.
+// The whole run is bounded (20 min full, 5 min --quick): a suite starts only if its expected
+// time still fits, and one that overruns 3× its expectation is stopped and reported as failed.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +19,8 @@ export interface SuiteResult {
   suite: string;
   title: string;
   ranAt: string;
+  /** when the `npm run bench` invocation that produced this result started: same value = same run */
+  runStartedAt?: string;
   quick: boolean;
   seconds: number;
   peakRssMB: number | null;
@@ -41,22 +46,40 @@ function watchPeakRss(pid: number): () => number | null {
   };
 }
 
-async function runSuite(suite: Suite, quick: boolean): Promise<SuiteResult> {
+async function runSuite(suite: Suite, quick: boolean, runStartedAt: string, limitS: number): Promise<SuiteResult> {
   const [cmd, ...args] = suite.command(quick, ROOT);
   const started = Date.now();
-  const base = { suite: suite.name, title: suite.title, ranAt: new Date().toISOString(), quick };
+  const base = { suite: suite.name, title: suite.title, ranAt: new Date().toISOString(), runStartedAt, quick };
   if (!existsSync(args.find((a) => a.endsWith('.js') || a.endsWith('.py')) ?? cmd!)) {
     return { ...base, seconds: 0, peakRssMB: null, ok: false, error: `not built: ${args.join(' ')}`, data: null };
   }
   return new Promise((resolve) => {
-    const child = spawn(cmd!, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...suite.env } });
+    // its own process group, so stopping it also stops what it spawned (scaling runs one child per cell)
+    const child = spawn(cmd!, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...suite.env }, detached: true });
+    const stopGroup = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch { /* already gone */ }
+    };
+    const onInterrupt = () => {
+      stopGroup();
+      process.exit(130);
+    };
+    process.once('SIGINT', onInterrupt);
     const stopWatch = watchPeakRss(child.pid!);
+    let overran = false;
+    const limit = setTimeout(() => {
+      overran = true;
+      stopGroup();
+    }, limitS * 1000);
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString();
       process.stderr.write(c);
     });
     child.on('close', (code) => {
+      clearTimeout(limit);
+      process.off('SIGINT', onInterrupt);
       const peakRssMB = stopWatch();
       const seconds = (Date.now() - started) / 1000;
       const lines = stdout.trim().split('\n').filter((l) => l.trim().startsWith('{'));
@@ -64,8 +87,9 @@ async function runSuite(suite: Suite, quick: boolean): Promise<SuiteResult> {
       try {
         data = lines.length ? JSON.parse(lines[lines.length - 1]!) : null;
       } catch { /* reported below */ }
-      const ok = code === 0 && data !== null;
-      resolve({ ...base, seconds, peakRssMB, ok, data, ...(ok ? {} : { error: `exit ${code}; last output: ${stdout.slice(-500)}` }) });
+      const ok = !overran && code === 0 && data !== null;
+      const error = overran ? `stopped after ${limitS} s (3× its expected time or the run's remaining budget)` : `exit ${code}; last output: ${stdout.slice(-500)}`;
+      resolve({ ...base, seconds, peakRssMB, ok, data, ...(ok ? {} : { error }) });
     });
   });
 }
@@ -75,18 +99,33 @@ async function main(): Promise<void> {
   const quick = argv.includes('--quick');
   const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice(7) ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
   const only = onlyArg ? new Set(onlyArg.split(',')) : null;
+  const unknown = [...(only ?? [])].filter((name) => !SUITES.some((s) => s.name === name));
+  if (unknown.length) throw new Error(`--only: no suite ${unknown.join(', ')}; the suites are ${SUITES.map((s) => s.name).join(', ')}`);
+  const budgetArg = argv.find((a) => a.startsWith('--budget-min='))?.slice(13) ?? (argv.includes('--budget-min') ? argv[argv.indexOf('--budget-min') + 1] : undefined);
+  const budgetS = 60 * Number(budgetArg ?? (quick ? 5 : 20));
+  const runStartedAt = new Date().toISOString();
+  const t0 = Date.now();
+  const skipped: string[] = [];
   mkdirSync(RESULTS, { recursive: true });
   const machine = machineInfo();
   writeFileSync(join(RESULTS, 'machine.json'), JSON.stringify(machine, null, 2) + '\n');
   for (const suite of SUITES) {
     if (only && !only.has(suite.name)) continue;
-    console.error(`\n=== bench: ${suite.name} (${suite.title}) ===`);
-    const result = await runSuite(suite, quick);
+    const expected = quick ? suite.expectS.quick : suite.expectS.full;
+    const leftS = budgetS - (Date.now() - t0) / 1000;
+    if (expected > leftS) {
+      skipped.push(suite.name);
+      console.error(`\n=== bench: ${suite.name} skipped: expects ${expected} s, ${Math.max(0, Math.round(leftS))} s of the ${budgetS / 60} min budget left (its last result stays) ===`);
+      continue;
+    }
+    console.error(`\n=== bench: ${suite.name} (${suite.title}), expected ~${expected} s ===`);
+    const result = await runSuite(suite, quick, runStartedAt, Math.round(Math.max(10, Math.min(3 * expected, leftS))));
     writeFileSync(join(RESULTS, `${suite.name}.json`), JSON.stringify(result, null, 2) + '\n');
     console.error(result.ok ? `✓ ${suite.name} in ${result.seconds.toFixed(1)}s, peak RSS ${result.peakRssMB} MB` : `✗ ${suite.name}: ${result.error}`);
   }
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), renderBenchmarks(RESULTS));
-  console.error('\nwrote BENCHMARKS.md');
+  const minutes = ((Date.now() - t0) / 60_000).toFixed(1);
+  console.error(`\nwrote BENCHMARKS.md after ${minutes} min${skipped.length ? `; skipped for time: ${skipped.join(', ')} (rerun with --only ${skipped.join(',')})` : ''}`);
 }
 
 await main();

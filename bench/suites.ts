@@ -7,11 +7,18 @@ export interface Suite {
   title: string;
   command: (quick: boolean, root: string) => string[];
   env?: Record<string, string>;
+  /**
+   * Seconds it takes on an idle 2-core machine of this project (quick / full run). run.ts starts a
+   * suite only if this still fits the run's budget (5 / 20 min) and stops it at 3× this. The
+   * full figures add up to under 20 minutes; raise one only by taking from another.
+   */
+  expectS: { quick: number; full: number };
 }
 
-const nodeSuite = (name: string, title: string, script: string, extra: string[] = []): Suite => ({
+const nodeSuite = (name: string, title: string, script: string, expectS: Suite['expectS'], extra: string[] = []): Suite => ({
   name,
   title,
+  expectS,
   command: (quick, root) => [process.execPath, join(root, 'dist', 'bench', script), ...(quick ? ['--quick'] : []), ...extra],
 });
 
@@ -24,11 +31,18 @@ export const SUITES: Suite[] = [
       join(root, '..', 'shared', 'reference', 'pytorch_dcgan_bench.py'),
       '--threads', '2', '--batch', '64', '--steps', quick ? '5' : '20',
     ],
+    expectS: { quick: 35, full: 90 },
   },
-  nodeSuite('dcgan-train', 'DCGAN-32 training on each backend', 'dcgan-train.js'),
-  nodeSuite('wasm-kernels', 'wasm gradient kernels vs the cpu backend', 'wasm-kernels.js'),
-  nodeSuite('import', 'Import of the 3,786 emoji-google PNGs', 'import.js'),
-  nodeSuite('catalog', 'Gallery query latency at 100,000 items', 'catalog.js'),
-  nodeSuite('upscale', 'Tiled super-resolution vs the upscaler package', 'upscale.js'),
-  nodeSuite('cyclegan', 'CycleGAN-64 training and 256² inference', 'cyclegan.js'),
+  nodeSuite('dcgan-train', 'DCGAN-32 training on each backend', 'dcgan-train.js', { quick: 40, full: 170 }),
+  // the cpu-backend DCGAN step is dcgan-train's figure; measuring it twice would cost 2 minutes
+  nodeSuite('wasm-kernels', 'wasm gradient kernels vs the cpu backend', 'wasm-kernels.js', { quick: 35, full: 110 }, ['--no-cpu-dcgan']),
+  nodeSuite('import', 'Import of the 3,786 emoji-google PNGs', 'import.js', { quick: 8, full: 10 }),
+  nodeSuite('catalog', 'Gallery query latency at 100,000 items', 'catalog.js', { quick: 6, full: 12 }),
+  nodeSuite('upscale', 'Tiled super-resolution vs the upscaler package', 'upscale.js', { quick: 6, full: 150 }),
+  nodeSuite('cyclegan', 'CycleGAN-64 training and 256² inference', 'cyclegan.js', { quick: 25, full: 60 }),
+  nodeSuite('vanilla-mnist', 'Classic (MLP) GAN training on MNIST', 'vanilla-mnist.js', { quick: 10, full: 30 }),
+  nodeSuite('sr-train', 'Super-resolution ×2 training (esrgan small)', 'sr-train.js', { quick: 10, full: 35 }),
+  nodeSuite('generate', 'Generation: generator inference, batch 64', 'generate.js', { quick: 12, full: 25 }),
+  nodeSuite('memory', 'Memory over long training runs', 'memory.js', { quick: 25, full: 170 }),
+  nodeSuite('scaling', 'DCGAN training vs image and batch size', 'scaling.js', { quick: 45, full: 220 }),
 ];

@@ -1,0 +1,89 @@
+// What the training and inference suites share: timing a GanModel's steps the same way in every
+// suite (warm-up, one sync per step, median), and memory figures (tensors, tensor bytes, the wasm
+// heap, process RSS) so memory is read the same way everywhere.
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import type { GanModel, TrainBatch } from '../src/models/types.js';
+
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+export const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
+
+const MB = 2 ** 20;
+
+/** Resident and high-water resident memory of this process (Linux), in MB. */
+export function processRss(): { rssMB: number; peakRssMB: number | null } {
+  let peakRssMB: number | null = null;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) peakRssMB = round(Number(m[1]) / 1024);
+  } catch { /* not Linux */ }
+  return { rssMB: round(process.memoryUsage().rss / MB), peakRssMB };
+}
+
+/**
+ * The wasm backend's linear memory in MB. It only ever grows, so it is the high-water mark of
+ * what tensors and kernel scratch needed on wasm (numBytes only counts live tensors); null on
+ * other backends.
+ */
+export function wasmHeapMB(): number | null {
+  const backend = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  const heap = backend.wasm?.HEAPU8;
+  return heap ? round(heap.buffer.byteLength / MB) : null;
+}
+
+export interface MemorySample {
+  step: number;
+  numTensors: number;
+  tensorMB: number;
+  rssMB: number;
+  wasmHeapMB: number | null;
+}
+
+export function memorySample(step: number): MemorySample {
+  const m = tf.memory();
+  return { step, numTensors: m.numTensors, tensorMB: round(m.numBytes / MB, 2), rssMB: processRss().rssMB, wasmHeapMB: wasmHeapMB() };
+}
+
+/** Runs one training step and waits for its results, so timing covers the work. */
+export async function syncedStep(model: GanModel, batch: TrainBatch, step: number): Promise<void> {
+  const losses = model.trainStep(batch, step);
+  // one sync per step (the training loop itself syncs only every N steps)
+  await Promise.all(Object.values(losses).map((l) => l.data()));
+  tf.dispose(Object.values(losses));
+}
+
+export interface StepTiming {
+  step_ms: number;
+  steps_per_s: number;
+  images_per_s: number;
+  /** numTensors after the timed steps equals numTensors before them (after warm-up) */
+  tensors_stable: boolean;
+}
+
+/** Median wall time of `steps` synced steps after `warmup` untimed ones. */
+export async function timeSteps(model: GanModel, batch: TrainBatch, imagesPerStep: number, steps: number, warmup = 1): Promise<StepTiming> {
+  for (let i = 0; i < warmup; i++) await syncedStep(model, batch, i);
+  const before = tf.memory().numTensors;
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    await syncedStep(model, batch, warmup + i);
+    times.push(performance.now() - t);
+  }
+  const ms = median(times);
+  return {
+    step_ms: round(ms),
+    steps_per_s: round(1000 / ms, 3),
+    images_per_s: round((imagesPerStep * 1000) / ms, 2),
+    tensors_stable: tf.memory().numTensors === before,
+  };
+}
+
+/** Flag value of `--name=value` or `--name value`. */
+export function flag(name: string): string | undefined {
+  const argv = process.argv;
+  const eq = argv.find((a) => a.startsWith(`--${name}=`));
+  if (eq) return eq.slice(name.length + 3);
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
