@@ -83,6 +83,23 @@ describe('runTiled', () => {
     image.dispose();
   });
 
+  it('shares the image evenly between the fewest tiles the ceiling allows', async () => {
+    const net = smallNet(3);
+    const image = tf.randomUniform([100, 70, 3], 0, 1, 'float32', 9) as tf.Tensor3D;
+    const whole = tf.tidy(() => (net.predict(image.expandDims(0)) as tf.Tensor4D).squeeze([0]));
+    const shapes: string[] = [];
+    const tiled = await runTiled(image, (t) => {
+      shapes.push(`${t.shape[1]}x${t.shape[2]}`);
+      return net.predict(t) as tf.Tensor4D;
+    }, { scale: 2, tile: 64, overlap: 16 });
+    // 100 rows: two tiles of 58 (not 64 + 64); 70 columns: two tiles of 43
+    expect(shapes).toEqual(['58x43', '58x43', '58x43', '58x43']);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(whole, tiled))).dataSync()[0]!);
+    expect(diff).toBeLessThan(1e-3);
+    tf.dispose([image, whole, tiled]);
+    net.dispose();
+  });
+
   it('derives tile positions and sizes', () => {
     expect(tileStarts(100, 40, 10)).toEqual([0, 30, 60]);
     expect(tileStarts(30, 40, 10)).toEqual([0]);
