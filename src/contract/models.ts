@@ -22,6 +22,25 @@ export const ModelSidecar = z.object({
   inputRange: z.tuple([z.number(), z.number()]).default([0, 1]),
   name: z.string().max(120).optional(),
   licence: z.string().max(200).optional(),
+  // written by `models export` of a trained run (all optional: hand-written sidecars stay valid)
+  /** the output's value range when it differs from the input's */
+  outputRange: z.tuple([z.number(), z.number()]).optional(),
+  /** the training image size (generate: the output size) */
+  size: z.number().int().min(1).max(4096).optional(),
+  channels: z.union([z.literal(1), z.literal(3)]).optional(),
+  /** generate: z has this many N(0, 1) entries */
+  latentSize: z.number().int().min(1).max(4096).optional(),
+  /** cyclegan: the subfolder that holds each direction's generator */
+  directions: z.object({ a2b: z.string().regex(/^[A-Za-z0-9._-]+$/), b2a: z.string().regex(/^[A-Za-z0-9._-]+$/) }).strict().optional(),
+  /** where an exported model came from */
+  source: z.object({
+    runId: z.string().max(200),
+    family: z.string().max(64),
+    checkpoint: z.string().max(100),
+    step: z.number().int().min(0),
+    spec: z.record(z.string(), z.unknown()),
+    exportedAt: z.number(),
+  }).optional(),
 }).strict();
 export type ModelSidecar = z.infer<typeof ModelSidecar>;
 
@@ -30,7 +49,8 @@ export const modelsMethods = {
   'models:import': method<ModelInfo>()(
     z.object({ path: UserPath, sidecar: ModelSidecar.optional() }).strict(),
   ),
-  'models:export': method<{ path: string }>()(z.object({ id: Id, out: UserPath.optional() }).strict()),
+  /** `zip`: also pack the folder as `<path>.zip` (browser mode downloads that) */
+  'models:export': method<{ path: string; zip?: string }>()(z.object({ id: Id, out: UserPath.optional(), checkpoint: z.string().max(100).optional(), zip: z.boolean().optional() }).strict()),
 };
 
 export const generateMethods = {

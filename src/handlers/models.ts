@@ -1,5 +1,6 @@
 // models:* and generate:* — trained runs, the pretrained ESRGANs and imported TF.js models as
 // one list; importing validates a model folder (every weight file inside it, byte counts right).
+import { existsSync } from 'node:fs';
 import { cp, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,7 @@ import { folderBytes } from '../workspace/workspace.js';
 import type { AppContext } from './context.js';
 import { requireRun, runDir } from './runs.js';
 import { validateModelFolder } from './model-folder.js';
+import { zipFiles } from './batch.js';
 
 type ModelsHandlers = Pick<Handlers, 'models:list' | 'models:import' | 'models:export' | 'generate:images' | 'generate:interpolate'>;
 
@@ -43,7 +45,7 @@ export async function importedModel(ctx: AppContext, id: string): Promise<{ dir:
     return {
       dir,
       info: {
-        id, name: side.name ?? id, source: 'imported', task: side.task, family: 'tfjs', ...(side.scale ? { scale: side.scale } : {}),
+        id, name: side.name ?? id, source: 'imported', task: side.task, family: 'tfjs', ...(side.scale ? { scale: side.scale } : {}), ...(side.size ? { size: side.size } : {}),
         bytes: await folderBytes(dir), createdAt: side.importedAt ?? null, ...(side.licence ? { licence: side.licence } : {}),
       },
     };
@@ -108,7 +110,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       if (!side) {
         throw new AppError('INVALID_ARGUMENT', `${folder} has no sidecar (gan-studio.json: task, scale, input range); pass --task and --scale, or add the file`);
       }
-      const files = await validateModelFolder(folder);
+      const files = await modelFiles(folder, side);
       const id = `${(side.name ?? basename(folder)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'model'}-${randomUUID().slice(0, 6)}`;
       const dest = join(ws.layout.models, id);
       await mkdir(dest, { recursive: true });
@@ -119,23 +121,34 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       await writeFile(join(dest, SIDECAR_FILE), JSON.stringify({ ...side, importedAt: Date.now() }, null, 2));
       return (await importedModel(ctx, id))!.info;
     },
-    'models:export': async ({ id, out }) => {
-      const dest = out ? await ctx.userPath(out) : join(ws.layout.exports, `model-${id}`);
+    'models:export': async ({ id, out, checkpoint, zip }) => {
+      // never into an existing folder: an explicit --out must be new; the default picks a free name
+      const dest = out ? await ctx.userPath(out) : freeName(join(ws.layout.exports, `model-${id}`));
+      if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} already exists; export never overwrites — pick a new folder name`);
       const imported = await importedModel(ctx, id);
+      const pre = imported ? null : await resolvePretrained(id);
       if (imported) {
         await cp(imported.dir, dest, { recursive: true, errorOnExist: true, force: false });
-        return { path: dest };
-      }
-      const pre = await resolvePretrained(id);
-      if (pre) {
+      } else if (pre) {
         const cat = await pretrained();
         const manifest = cat.getPretrainedManifest(pre) as { task?: string; scale?: number; inputRange?: [number, number]; name?: string; licence?: string };
         await cp(cat.pretrainedFolder(manifest), dest, { recursive: true, errorOnExist: true, force: false });
         await writeFile(join(dest, 'gan-studio.json'), JSON.stringify({ task: 'superres', scale: manifest.scale, inputRange: manifest.inputRange, name: manifest.name, licence: manifest.licence }, null, 2));
-        return { path: dest };
+      } else {
+        const run = requireRun(ctx, id);
+        // tfjs work: on the engine process, like every other model task
+        const job = jobs.submit({
+          kind: 'generate', title: `export ${run.name}`, task: 'export-model',
+          input: { runId: id, runDir: runDir(ctx, id), dest, name: run.name, ...(checkpoint ? { checkpoint } : {}) },
+        });
+        const settled = await jobs.settled(job.id);
+        if (settled.state !== 'done') throw new AppError(settled.error?.code ?? 'CANCELLED', settled.error?.message ?? `export ${settled.state}`);
       }
-      requireRun(ctx, id);
-      throw new AppError('BACKEND_UNAVAILABLE', `exporting a trained run as a TF.js folder is not built yet; its checkpoints are in ${runDir(ctx, id)}/checkpoints`);
+      if (!zip) return { path: dest };
+      const zipPath = freeName(`${dest}.zip`);
+      const files = await listFiles(dest);
+      await zipFiles(zipPath, files.map((f) => ({ path: join(dest, f), name: `${basename(dest)}/${f}` })));
+      return { path: dest, zip: zipPath };
     },
     'generate:images': async ({ runId, checkpoint, count, seed, grid }) => {
       const { items } = await runGenerator(runId, 'generate', { count, seed, grid, ...(checkpoint ? { checkpoint } : {}) });
@@ -144,4 +157,34 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
     'generate:interpolate': async ({ runId, checkpoint, from, to, frames, gif }) =>
       runGenerator(runId, 'interpolate', { from, to, frames, gif, ...(checkpoint ? { checkpoint } : {}) }),
   };
+}
+
+/** `path`, or `path-2`, `path-3`… (before the extension), whichever does not exist yet. */
+function freeName(path: string): string {
+  if (!existsSync(path)) return path;
+  const m = /^(.*?)(\.[a-z0-9]+)?$/i.exec(path)!;
+  for (let i = 2; ; i++) {
+    const candidate = `${m[1]}-${i}${m[2] ?? ''}`;
+    if (!existsSync(candidate)) return candidate;
+  }
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out.sort();
+}
+
+/** The files to import: one model folder, or (CycleGAN exports) one per direction's subfolder. */
+async function modelFiles(folder: string, side: ModelSidecar): Promise<string[]> {
+  if (!side.directions) return validateModelFolder(folder);
+  const files: string[] = [];
+  for (const sub of new Set([side.directions.a2b, side.directions.b2a])) {
+    files.push(...(await validateModelFolder(join(folder, sub))).map((f) => `${sub}/${f}`));
+  }
+  return files;
 }

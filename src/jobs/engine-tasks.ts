@@ -21,6 +21,7 @@ const loaders: Record<string, () => Promise<EngineTask>> = {
   batch: async () => (await import('./batch/batch-task.js')).batchTask,
   generate: async () => (await import('./tasks/generate-task.js')).generateTask,
   interpolate: async () => (await import('./tasks/generate-task.js')).interpolateTask,
+  'export-model': async () => (await import('./tasks/export-task.js')).exportTask,
   /** counts with a delay, checkpointing a cursor: exercises queue, pause, cancel and crashes */
   'diagnostic:count': async () => (await import('./tasks/count-task.js')).countTask,
 };

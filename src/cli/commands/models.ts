@@ -5,13 +5,15 @@ import { call, print, table, withApp } from '../../handlers/cli-client.js';
 export const modelsCommand: Command = {
   name: 'models',
   summary: 'List trained and pretrained models; import and export TF.js models',
-  usage: 'gan-studio models [list|import DIR [--task T --scale S --input-range LO,HI]|export ID [--out DIR]] [--json]',
+  usage: 'gan-studio models [list|import DIR [--task T --scale S --input-range LO,HI]|export ID [--out NEW_DIR] [--checkpoint step-N|best] [--zip]] [--json]',
   options: {
     'task': { type: 'string' },
     'scale': { type: 'string' },
     'out': { type: 'string' },
     'input-range': { type: 'string' },
     'name': { type: 'string' },
+    'checkpoint': { type: 'string' },
+    'zip': { type: 'boolean' },
   },
   async run(ctx) {
     const [action = 'list', arg] = ctx.positionals;
@@ -37,9 +39,11 @@ export const modelsCommand: Command = {
         return 0;
       }
       if (action === 'export') {
+        // a trained run: its inference network(s) as TF.js layers-model folders + gan-studio.json
         const out = stringOpt(ctx.values, 'out');
-        const r = await call(app, 'models:export', { id: arg, ...(out ? { out } : {}) });
-        print(ctx, r, () => [`exported to ${r.path}`]);
+        const checkpoint = stringOpt(ctx.values, 'checkpoint');
+        const r = await call(app, 'models:export', { id: arg, ...(out ? { out } : {}), ...(checkpoint ? { checkpoint } : {}), ...(ctx.values.zip === true ? { zip: true } : {}) });
+        print(ctx, r, () => [`exported to ${r.path}`, ...(r.zip ? [`zip: ${r.zip}`] : [])]);
         return 0;
       }
       throw new UsageError(`unknown action "${action}"`);

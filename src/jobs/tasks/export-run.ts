@@ -1,0 +1,104 @@
+// Export of a trained run as plain TF.js layers-model folders (model.json + weight shard), the
+// format `tf.loadLayersModel` and `gan-studio models import` read. Only the inference networks go
+// out — generator (generate), SR generator (superres), both generators as a2b/ and b2a/
+// (cyclegan) — with the EMA weights when the run keeps them, since those are what the run's own
+// inference uses. A gan-studio.json beside them says how to feed them (ranges, latent size,
+// scale, directions) and where they came from (run, checkpoint, step, spec).
+import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { AppError } from '../../contract/errors.js';
+import type { Task } from '../../contract/common.js';
+import type { ModelSidecar } from '../../contract/models.js';
+import { isGeneratorModel } from '../../models/common/generator-model.js';
+import { loadModelForInference } from '../../training/load-model.js';
+
+export const EXPORT_SIDECAR = 'gan-studio.json';
+export const WEIGHTS_FILE = 'group1-shard1of1.bin';
+
+/** Which networks a task's inference uses, and the subfolder each is written to ('' = the folder itself). */
+export const EXPORTED_NETWORKS: Record<Task, Array<{ network: string; folder: string }>> = {
+  generate: [{ network: 'G', folder: '' }],
+  superres: [{ network: 'G', folder: '' }],
+  cyclegan: [{ network: 'G_AB', folder: 'a2b' }, { network: 'G_BA', folder: 'b2a' }],
+};
+
+export interface ExportResult {
+  path: string;
+  task: Task;
+  checkpoint: string;
+  step: number;
+}
+
+/** Writes `net` as model.json + one weight shard into `dir` (created). */
+export async function saveLayersModelToDir(net: tf.LayersModel, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await net.save(tf.io.withSaveHandler(async (artifacts) => {
+    const weightData = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
+    const modelJson = {
+      format: artifacts.format ?? 'layers-model',
+      generatedBy: artifacts.generatedBy,
+      convertedBy: artifacts.convertedBy ?? null,
+      modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+    };
+    await writeFile(join(dir, WEIGHTS_FILE), Buffer.from(weightData));
+    await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weightData.byteLength } };
+  }));
+}
+
+/**
+ * Exports `runDir`'s latest usable checkpoint (or `checkpoint`: a step folder name or 'best')
+ * into `dest`, which must not exist: everything is written to a hidden sibling first and renamed
+ * into place at the end, so a failed export leaves nothing behind and never touches a folder.
+ */
+export async function exportTrainedRun(
+  runDir: string,
+  dest: string,
+  opts: { checkpoint?: string; runId?: string; name?: string; signal?: AbortSignal } = {},
+): Promise<ExportResult> {
+  if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} already exists; export never overwrites — pick a new folder name`);
+  const loaded = await loadModelForInference(runDir, { checkpoint: opts.checkpoint });
+  const { model, family, spec } = loaded;
+  let staging: string | null = null;
+  try {
+    const plan = EXPORTED_NETWORKS[family.task];
+    await mkdir(dirname(dest), { recursive: true });
+    staging = await mkdtemp(join(dirname(dest), `.${basename(dest)}.partial-`));
+    const extra = model.getExtraState().tensors;
+    for (const { network, folder } of plan) {
+      if (opts.signal?.aborted) throw new AppError('CANCELLED', 'export cancelled');
+      const net = model.networks[network];
+      if (!net) throw new AppError('MODEL_INVALID', `${runDir}: the ${family.id} model has no network ${network}; it cannot be exported`);
+      // the run's inference swaps the EMA weights in; the export carries them (the model is ours to change: disposed below)
+      const ema = net.weights.map((_, i) => extra[`ema/${network}/${i}`]);
+      if (ema.length && ema.every((t) => t !== undefined)) net.setWeights(ema as tf.Tensor[]);
+      await saveLayersModelToDir(net, join(staging, folder));
+    }
+    const sidecar: ModelSidecar = {
+      task: family.task,
+      name: `${opts.name ?? basename(runDir)} (step ${loaded.step})`,
+      inputRange: [-1, 1],
+      outputRange: [-1, 1],
+      size: spec.size,
+      channels: spec.channels,
+      ...(family.task === 'superres' && spec.scale ? { scale: spec.scale } : {}),
+      ...(isGeneratorModel(model) ? { latentSize: model.latentSize } : {}),
+      ...(family.task === 'cyclegan' ? { directions: { a2b: 'a2b', b2a: 'b2a' } } : {}),
+      source: {
+        runId: opts.runId ?? basename(runDir), family: family.id, checkpoint: loaded.checkpoint, step: loaded.step,
+        spec: spec as unknown as Record<string, unknown>, exportedAt: Date.now(),
+      },
+    };
+    await writeFile(join(staging, EXPORT_SIDECAR), JSON.stringify(sidecar, null, 2));
+    if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} appeared while exporting; export never overwrites — pick a new folder name`);
+    await rename(staging, dest);
+    staging = null;
+    return { path: dest, task: family.task, checkpoint: loaded.checkpoint, step: loaded.step };
+  } finally {
+    if (staging) await rm(staging, { recursive: true, force: true });
+    model.dispose();
+  }
+}

@@ -1,0 +1,23 @@
+// Engine task 'export-model': a trained run's inference networks written as TF.js layers-model
+// folders. It loads tfjs and a checkpoint, so it runs in the engine, never in the UI process.
+import { z } from 'zod';
+import { ensureBackend } from '../engine-backend.js';
+import type { EngineTask } from '../engine-tasks.js';
+
+export const ExportTaskInput = z.object({
+  runId: z.string(),
+  runDir: z.string(),
+  dest: z.string(),
+  name: z.string().optional(),
+  checkpoint: z.string().optional(),
+});
+
+export const exportTask: EngineTask = async (raw, ctx) => {
+  const input = ExportTaskInput.parse(raw);
+  await ensureBackend('auto');
+  const { exportTrainedRun } = await import('./export-run.js');
+  ctx.report.progress({ done: 0, total: 1, unit: 'model' });
+  const result = await exportTrainedRun(input.runDir, input.dest, { ...input, signal: ctx.cancelSignal });
+  ctx.report.progress({ done: 1, total: 1, unit: 'model' });
+  return { stopped: 'done', result: { ...result } };
+};
