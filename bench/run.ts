@@ -6,6 +6,7 @@
 // time still fits, and one that overruns 3× its expectation is stopped and reported as failed.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './machine.js';
@@ -21,6 +22,8 @@ export interface SuiteResult {
   ranAt: string;
   /** when the `npm run bench` invocation that produced this result started: same value = same run */
   runStartedAt?: string;
+  /** 1-minute load average when the suite started: above the core count, its figures are from a busy machine */
+  loadAvg?: number;
   quick: boolean;
   seconds: number;
   peakRssMB: number | null;
@@ -49,7 +52,7 @@ function watchPeakRss(pid: number): () => number | null {
 async function runSuite(suite: Suite, quick: boolean, runStartedAt: string, limitS: number): Promise<SuiteResult> {
   const [cmd, ...args] = suite.command(quick, ROOT);
   const started = Date.now();
-  const base = { suite: suite.name, title: suite.title, ranAt: new Date().toISOString(), runStartedAt, quick };
+  const base = { suite: suite.name, title: suite.title, ranAt: new Date().toISOString(), runStartedAt, loadAvg: Number(loadavg()[0]!.toFixed(2)), quick };
   if (!existsSync(args.find((a) => a.endsWith('.js') || a.endsWith('.py')) ?? cmd!)) {
     return { ...base, seconds: 0, peakRssMB: null, ok: false, error: `not built: ${args.join(' ')}`, data: null };
   }

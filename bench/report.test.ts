@@ -1,0 +1,93 @@
+// BENCHMARKS.md rendering from stored results (no benchmark runs here: figures are made up), and
+// the time budget the suites declare.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderBenchmarks } from './report.js';
+import { SUITES } from './suites.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gs-bench-report-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = '2026-11-28T10:00:00.000Z';
+function store(suite: string, data: unknown, extra: Record<string, unknown> = {}): void {
+  writeFileSync(join(dir, `${suite}.json`), JSON.stringify({
+    suite, title: suite, ranAt: run, runStartedAt: run, loadAvg: 0.2, quick: false, seconds: 12, peakRssMB: 300, ok: true, data, ...extra,
+  }));
+}
+
+/** Every markdown table row has as many cells as its header (an unescaped | would break it). */
+function expectWellFormedTables(md: string): void {
+  const lines = md.split('\n');
+  const cells = (l: string) => l.replace(/\\\|/g, '').split('|').length;
+  for (let i = 1; i < lines.length; i++) {
+    if (!lines[i]!.startsWith('| ---') && !lines[i]!.startsWith('| --- ')) continue;
+    const width = cells(lines[i - 1]!);
+    for (let j = i + 1; j < lines.length && lines[j]!.startsWith('|'); j++) expect(cells(lines[j]!), lines[j]).toBe(width);
+  }
+}
+
+describe('BENCHMARKS.md', () => {
+  it('puts the targets first with met / not met, and gives every suite a named table', () => {
+    store('pytorch-dcgan', { torch: '1.13', images_per_s: 20, step_ms: 3200 });
+    store('dcgan-train', { results: [{ backend: 'wasm', batch: 64, images_per_s: 24, step_ms: 2667, gflops: 10, tensors_stable: true }, { backend: 'cpu', error: 'too slow' }] });
+    store('upscale', { backend: 'wasm', size: 256, comparedWith: 'upscaler', results: [
+      { model: 'esrgan-slim-x2', inputPx: '256×256', outputMp: 0.26, oursTiledMpPerS: 0.3, wholeMpPerS: 0.31, upscalerExecuteMpPerS: 0.2, oursVsUpscaler: 1.5, maxAbsDiffVsWhole255: 0 },
+      { model: 'esrgan-medium-x2', inputPx: '256×256', outputMp: 0.26, oursTiledMpPerS: 0.1, wholeMpPerS: 0.1, upscalerExecuteMpPerS: 0.11, oursVsUpscaler: 0.9, maxAbsDiffVsWhole255: 0 },
+    ] });
+    store('import', { files: 3786, accepted: 3767, duplicates: 19, rejected: 0, seconds: 3.2, images_per_s: 1180, reimport_images_per_s: 1500 });
+    store('wasm-kernels', { kernels: [{ layer: 'D conv1', forward_wasm: '10.2', backprop_filter_wasm: '3.1', backprop_filter_cpu: '0.005', backprop_input_wasm: '9.8', backprop_input_shipped_wasm: '1.5', backprop_input_cpu: '0.044' }], dcgan: { wasm_batch64_images_per_s: 15 } });
+    store('catalog', { items: 100000, insert_per_s: 30000, first_page_ms: 11, by_run_ms: 3, by_task_and_date_ms: 4, deep_page_ms: 130, deep_page_cursor_ms: 6.5, count_ms: 5 });
+    store('memory', { backend: 'wasm', peak_rss_mb: 900, results: [
+      { name: 'DCGAN-32', steps: 60, every: 6, batch: 16, tensors: { first: 113, last: 113, max: 113 }, tensor_mb: { first: 24, last: 24, max: 24 }, rss_mb: { first: 250, last: 260, max: 262 }, rss_growth_mb_per_100_steps: 18, verdict: 'flat' },
+      { name: 'CycleGAN tiny', steps: 60, every: 6, batch: 2, tensors: { first: 200, last: 260, max: 260 }, tensor_mb: { first: 2, last: 3, max: 3 }, rss_mb: { first: 260, last: 300, max: 300 }, rss_growth_mb_per_100_steps: 70, verdict: 'GROWING' },
+    ] });
+    store('scaling', { backend: 'wasm', model: 'dcgan', cells: [
+      { size: 32, batch: 8, step_ms: 700, images_per_s: 11.4, tensor_mb: 24, wasm_heap_mb: 120, peak_rss_mb: 240 },
+      { size: 32, batch: 16, step_ms: 1300, images_per_s: 12.3, tensor_mb: 24, wasm_heap_mb: 130, peak_rss_mb: 250 },
+      { size: 64, batch: 8, step_ms: 2600, images_per_s: 3.1, tensor_mb: 87, wasm_heap_mb: 380, peak_rss_mb: 480 },
+      { size: 64, batch: 16, skipped: 'predicted 52 s/step > 30 s budget' },
+    ] });
+    store('cyclegan', null, { ok: false, error: 'exit 1' });
+
+    const md = renderBenchmarks(dir);
+    const targets = md.slice(md.indexOf('## Targets'), md.indexOf('## DCGAN-32'));
+    expect(targets).toMatch(/best CPU path.*1\.20× \(tfjs wasm 24 vs 20 images\/s\).*\*\*met\*\* \(stretch too\)/);
+    expect(targets).toMatch(/slim 1\.50×, medium 0\.90× at 256² input \| not met \(worst model\)/);
+    expect(targets).toMatch(/1,180 PNG\/s \| \*\*met\*\*/);
+    expect(targets).toMatch(/not met \(CycleGAN tiny\)/);
+    // proper tables, not key dumps
+    expect(md).not.toMatch(/kernels\[0\]|results\[1\]\./);
+    expect(md).toContain('| deep page by cursor (item 90,000) | 6.50 |');
+    expect(md).toContain('A cursor makes the deep page 20× faster');
+    expect(md).toMatch(/\| 32² \| 700 ms · 11\.4 img\/s \| 1,300 ms · 12\.3 img\/s \|/);
+    expect(md).toMatch(/\| 64² \| 87 \| 480 \(380\) \| skipped \|/);
+    expect(md).toContain('64² costs 3.68× 32² per image');
+    expect(md).toContain('**Bound by:**');
+    expect(md).toMatch(/## CycleGAN-64[^#]*Failed: exit 1/);
+    expect(md).toContain('_not run yet: `npm run bench -- --only generate`_');
+    expectWellFormedTables(md);
+  });
+
+  it('says when figures come from a busy machine or a yardstick from another run', () => {
+    writeFileSync(join(dir, 'machine.json'), JSON.stringify({ date: run, cpu: 'x', cores: 2, memoryGiB: 24, os: 'linux', node: 'v20', tfjs: '4.22.0', fp32PeakGflops: 410, fp32PeakNote: 'n' }));
+    store('pytorch-dcgan', { images_per_s: 20, step_ms: 3200 }, { runStartedAt: '2026-11-27T10:00:00.000Z' });
+    store('dcgan-train', { results: [{ backend: 'wasm', batch: 64, images_per_s: 8, step_ms: 8000, gflops: 3.4, tensors_stable: true }] }, { loadAvg: 3.1 });
+    const md = renderBenchmarks(dir);
+    expect(md).toMatch(/0\.40× .*yardstick from another run \| not met/);
+    expect(md).toContain('**Busy machine** (load 3.1 on 2 cores at start)');
+    expect(md).toContain('0.83 %'); // 3.4 of 410 GFLOP/s
+  });
+});
+
+describe('bench time budget', () => {
+  it('declares suites that fit 20 minutes in a full run and 5 in a quick one', () => {
+    const sum = (k: 'quick' | 'full') => SUITES.reduce((s, suite) => s + suite.expectS[k], 0);
+    expect(sum('full')).toBeLessThanOrEqual(20 * 60);
+    expect(sum('quick')).toBeLessThanOrEqual(5 * 60);
+  });
+});
