@@ -1,4 +1,5 @@
-// gallery:* — every picture the studio made, filterable and paged; soft delete with restore.
+// gallery:* — every picture the studio made, filterable and paged (by offset, or by the keyset
+// cursor each page returns: as fast 90,000 items deep as on the first page); soft delete with restore.
 import { join } from 'node:path';
 import type { Handlers } from '../contract/api.js';
 import { AppError } from '../contract/errors.js';
