@@ -8,6 +8,7 @@ import { AppError } from '../contract/errors.js';
 import type { TaskContext } from '../jobs/reporter.js';
 import { isGeneratorModel, latentsForSeeds, type GeneratorModel } from '../models/common/generator-model.js';
 import { loadModelForInference } from '../training/load-model.js';
+import { importedGenerator, isImportedModelFolder } from '../jobs/imported-model.js';
 import { encodeImage, makeGrid, tensorToRaw, writeFileAtomic, writeTensorImage, type OutputFormat } from './image-io.js';
 
 // gifenc ships no type declarations; this is the part of its API used here
@@ -39,6 +40,7 @@ export interface GenerateResult {
 }
 
 async function loadGenerator(runDir: string, checkpoint: string | undefined, ctx: TaskContext) {
+  if (await isImportedModelFolder(runDir)) return importedGenerator(runDir); // models import / export
   const loaded = await loadModelForInference(runDir, { checkpoint, networks: ['G'], log: (m) => ctx.report.log('warn', m) });
   if (!isGeneratorModel(loaded.model)) {
     loaded.model.dispose();

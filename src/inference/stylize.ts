@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { TaskContext } from '../jobs/reporter.js';
 import { loadModelForInference } from '../training/load-model.js';
+import { importedStylizer, isImportedModelFolder } from '../jobs/imported-model.js';
 import { isCycleGanModel, type CycleGanModel, type Direction } from '../models/cyclegan/model.js';
 import { decodeImage, encodeImage, inspectInputImage, writeFileAtomic, type OutputFormat, type RawImage } from './image-io.js';
 import { runTiled } from './tiling.js';
@@ -31,6 +32,7 @@ export function loadStylizer(runDir: string, checkpoint?: string): Promise<Styli
   let entry = cache.get(key);
   if (!entry) {
     entry = (async () => {
+      if (await isImportedModelFolder(resolve(runDir))) return importedStylizer(resolve(runDir)); // models import / export
       const loaded = await loadModelForInference(resolve(runDir), { checkpoint, networks: ['G_AB', 'G_BA'] });
       if (!isCycleGanModel(loaded.model)) {
         loaded.model.dispose();

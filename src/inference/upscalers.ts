@@ -9,6 +9,7 @@ import { loadPretrained, resolvePretrainedId } from '../models/pretrained/catalo
 import { checkpointsDir } from '../training/checkpoint.js';
 import { loadModelForInference } from '../training/load-model.js';
 import { defaultBytesPerInputPixel } from './tiling.js';
+import { importedUpscaler, isImportedModelFolder } from '../jobs/imported-model.js';
 
 /** Anything that maps a low-resolution batch to a high-resolution one. */
 export interface Upscaler {
@@ -90,7 +91,9 @@ export async function loadUpscaler(model: string, scale?: number): Promise<Upsca
   const { key, pretrained } = await cacheKey(model, scale);
   if (cached?.key === key) return cached.upscaler;
   releaseUpscalers();
-  const upscaler = pretrained ? await pretrainedUpscaler(pretrained) : await runUpscaler(resolve(model));
+  // a folder is a run (checkpoints) or an imported TF.js model (models import / models export)
+  const upscaler = pretrained ? await pretrainedUpscaler(pretrained)
+    : (await isImportedModelFolder(resolve(model))) ? await importedUpscaler(resolve(model)) : await runUpscaler(resolve(model));
   cached = { key, upscaler };
   return upscaler;
 }

@@ -24,6 +24,10 @@ import { resolveTrainSpec, train } from '../../training/train.js';
 import { insertRun } from '../../workspace/runs-repo.js';
 import { ensureBackend } from '../engine-backend.js';
 import { silentReporter } from '../reporter.js';
+import sharp from 'sharp';
+import { generateImages } from '../../inference/generate.js';
+import { releaseUpscalers, upscaleFile } from '../../inference/upscale.js';
+import { releaseStylizers, stylizeFile } from '../../inference/stylize.js';
 
 let root: string;
 let app: App;
@@ -52,6 +56,30 @@ async function trainedRun(id: string, spec: Parameters<typeof train>[0]['spec'],
   source.dispose();
 }
 
+/** Largest per-channel difference of two image files' pixels (0–255). */
+async function pixelDiff(a: string, b: string): Promise<number> {
+  const [x, y] = await Promise.all([a, b].map((p) => sharp(p).raw().toBuffer({ resolveWithObject: true })));
+  expect([y!.info.width, y!.info.height, y!.info.channels]).toEqual([x!.info.width, x!.info.height, x!.info.channels]);
+  let max = 0;
+  for (let i = 0; i < x!.data.length; i++) max = Math.max(max, Math.abs(x!.data[i]! - y!.data[i]!));
+  return max;
+}
+
+async function testImage(name: string, width: number, height: number): Promise<string> {
+  const raw = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < raw.length; i++) raw[i] = (i * 37 + 11) % 256;
+  const path = join(root, name);
+  await sharp(raw, { raw: { width, height, channels: 3 } }).png().toFile(path);
+  return path;
+}
+
+async function batch(spec: Input<'batch:start'>['spec']): Promise<void> {
+  const { jobId } = await call('batch:start', { spec });
+  const done = await app.jobs.settled(jobId);
+  expect(done.state, JSON.stringify(done.error)).toBe('done');
+  expect(done.errors).toBe(0);
+}
+
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
 }
@@ -62,6 +90,8 @@ beforeAll(async () => {
   app = await createApp({ workspace: join(root, 'ws'), transport: 'cli', engine: 'inline' });
 }, 60_000);
 afterAll(async () => {
+  releaseUpscalers();
+  await releaseStylizers();
   await app?.close();
   await rm(root, { recursive: true, force: true });
 });
@@ -90,6 +120,13 @@ describe('models:export of a trained run', () => {
     run.model.dispose();
     imported.dispose();
 
+    // generate and batch take the imported model where they take the run
+    const fromRun = await generateImages(join(app.ws.layout.runs, 'gen-run'), { count: 2, seed: 5 }, join(root, 'gen-run-out'), ctx());
+    const fromImport = await generateImages(join(app.ws.layout.models, info.id), { count: 2, seed: 5 }, join(root, 'gen-import-out'), ctx());
+    for (let i = 0; i < 2; i++) expect(await pixelDiff(fromRun.files[i]!, fromImport.files[i]!)).toBeLessThanOrEqual(1);
+    await batch({ task: 'generate', model: info.id, count: 2, seed: 5, out: join(root, 'gen-batch') });
+    expect(await pixelDiff(fromRun.files[0]!, join(root, 'gen-batch', (await readdir(join(root, 'gen-batch'))).filter((f) => f.endsWith('.png')).sort()[0]!))).toBeLessThanOrEqual(1);
+
     // never over an existing folder; the default destination picks a free name
     await expect(call('models:export', { id: 'gen-run', out })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
     const first = await call('models:export', { id: 'gen-run' });
@@ -115,6 +152,13 @@ describe('models:export of a trained run', () => {
     tf.dispose([x, ours, theirs]);
     run.model.dispose();
     imported.dispose();
+
+    const input = await testImage('sr-in.png', 15, 11);
+    await upscaleFile(input, join(root, 'sr-run.png'), { model: join(app.ws.layout.runs, 'sr-run') }, ctx());
+    await upscaleFile(input, join(root, 'sr-import.png'), { model: join(app.ws.layout.models, info.id) }, ctx());
+    expect(await pixelDiff(join(root, 'sr-run.png'), join(root, 'sr-import.png'))).toBeLessThanOrEqual(1);
+    await batch({ task: 'superres', model: info.id, inputs: [input], out: join(root, 'sr-batch') });
+    expect(await pixelDiff(join(root, 'sr-run.png'), join(root, 'sr-batch', 'sr-in.png'))).toBeLessThanOrEqual(1);
   }, 60_000);
 
   it('cyclegan: both generators go out as a2b/ and b2a/ and translate like the run, both directions', async () => {
@@ -137,5 +181,15 @@ describe('models:export of a trained run', () => {
     }
     x.dispose();
     run.model.dispose();
+
+    // an odd-sized picture through stylize (pads to a multiple of 4 and crops back) and batch
+    const input = await testImage('cg-in.png', 21, 13);
+    for (const direction of ['a2b', 'b2a'] as const) {
+      await stylizeFile(input, join(root, `cg-run-${direction}.png`), { model: join(app.ws.layout.runs, 'cg-run'), direction }, ctx());
+      await stylizeFile(input, join(root, `cg-import-${direction}.png`), { model: join(app.ws.layout.models, info.id), direction }, ctx());
+      expect(await pixelDiff(join(root, `cg-run-${direction}.png`), join(root, `cg-import-${direction}.png`)), direction).toBeLessThanOrEqual(1);
+    }
+    await batch({ task: 'cyclegan', model: info.id, direction: 'b2a', inputs: [input], out: join(root, 'cg-batch') });
+    expect(await pixelDiff(join(root, 'cg-run-b2a.png'), join(root, 'cg-batch', 'cg-in.png'))).toBeLessThanOrEqual(1);
   }, 90_000);
 });
