@@ -56,8 +56,8 @@ export interface StepTiming {
   step_ms: number;
   steps_per_s: number;
   images_per_s: number;
-  /** numTensors after the timed steps equals numTensors before them (after warm-up) */
-  tensors_stable: boolean;
+  /** numTensors after the timed steps equals numTensors before them; null without a warm-up (the first step creates the optimizer slots) */
+  tensors_stable: boolean | null;
 }
 
 /** Median wall time of `steps` synced steps after `warmup` untimed ones. */
@@ -75,7 +75,7 @@ export async function timeSteps(model: GanModel, batch: TrainBatch, imagesPerSte
     step_ms: round(ms),
     steps_per_s: round(1000 / ms, 3),
     images_per_s: round((imagesPerStep * 1000) / ms, 2),
-    tensors_stable: tf.memory().numTensors === before,
+    tensors_stable: warmup > 0 ? tf.memory().numTensors === before : null,
   };
 }
 

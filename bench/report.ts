@@ -95,7 +95,7 @@ export function renderBenchmarks(dir: string): string {
     ...summarySection(dir)];
   if (machine) {
     out.push('## Machine', '', '| | |', '| --- | --- |',
-      `| date | ${machine.date} |`, `| CPU | ${machine.cpu} (${machine.cores} cores) |`, `| memory | ${machine.memoryGiB} GiB |`,
+      `| last bench run | ${machine.date} |`, `| CPU | ${machine.cpu} (${machine.cores} cores) |`, `| memory | ${machine.memoryGiB} GiB |`,
       `| OS | ${machine.os} |`, `| Node | ${machine.node} |`, `| tfjs | ${machine.tfjs} |`,
       `| fp32 peak | ${machine.fp32PeakGflops} GFLOP/s: ${machine.fp32PeakNote} |`, '');
   }
