@@ -9,7 +9,7 @@
 //
 //   node gpu-check.js [--out FILE] [--budget-s 330] [--stage-limit-s N] [--dawn "default;backend=vulkan;backend=opengl"]
 //                     [--webgpu-dawn OPTS] [--stages a,b,...] [--dcgan-batch 64] [--dcgan-steps 40] [--dcgan-warmup 5]
-//                     [--wasm-steps 3] [--cpu-steps 1] [--cycle-steps 8] [--sr-steps 15]
+//                     [--wasm-steps 3] [--cpu-batch 8] [--cpu-steps 1] [--cycle-steps 8] [--sr-steps 15] [--models-backend webgpu]
 //
 // Dawn option sets are separated by ';', options inside one set by ','; "default" is the empty set
 // (Dawn's platform choice: Vulkan on Linux). scripts/make-gpu-bundle.mjs packs this script, node
@@ -166,6 +166,7 @@ async function timeSteps(
     step_ms_all: times.map((x) => round(x)),
     step_ms: round(stepMs),
     step_ms_min: round(Math.min(...times)),
+    steps_per_s: round(1000 / stepMs, 3),
     images_per_s: round((imagesPerStep / stepMs) * 1000),
     ...(pipelinedMs !== undefined ? { pipelined_step_ms: round(pipelinedMs), pipelined_images_per_s: round((imagesPerStep / pipelinedMs) * 1000) } : {}),
     tensors_before: tensorsBefore,
@@ -195,7 +196,12 @@ async function trainStage(spec: StageSpec): Promise<Json> {
     : { hr: tf.randomUniform(shape(size), -1, 1) as tf.Tensor4D, lr: tf.randomUniform(shape(size / (resolved.scale ?? 2)), -1, 1) as tf.Tensor4D };
   try {
     const timing = await timeSteps((i) => model.trainStep(data, i), spec.warmup ?? 2, spec.steps ?? 5, batch);
-    const extra = spec.kind === 'dcgan' ? { gflops: round(((timing['images_per_s'] as number) * dcgan32FlopsPerImage()) / 1e9, 2) } : {};
+    const extra: Json = spec.kind === 'dcgan' ? { gflops: round(((timing['images_per_s'] as number) * dcgan32FlopsPerImage()) / 1e9, 2) } : {};
+    if (spec.kind === 'cyclegan') {
+      // Each of the two fake-image pools keeps every new image until it holds 50, so the count
+      // grows by 2·batch per step at first: that growth is the pools, not a leak.
+      extra['tensors_note'] = `pools filling: +${2 * batch} tensors per step expected until each holds 50 images`;
+    }
     return { ...setup, backend: tf.getBackend(), preset: resolved.preset, size, batch, ...extra, ...timing };
   } finally {
     model.dispose();
@@ -232,6 +238,9 @@ interface StageRun {
   limitS: number;
 }
 
+/** The stage child running now, so a SIGTERM/SIGINT of the whole check (`timeout`) takes it along. */
+let activeChild: ReturnType<typeof fork> | null = null;
+
 function runStage(stage: StageRun, limitS: number): Promise<Json> {
   return new Promise((resolve) => {
     const started = performance.now();
@@ -242,9 +251,11 @@ function runStage(stage: StageRun, limitS: number): Promise<Json> {
       env: { ...process.env, GPU_CHECK_STAGE: JSON.stringify(stage.spec) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    activeChild = child;
     const finish = (result: Json): void => {
       if (settled) return;
       settled = true;
+      activeChild = null;
       clearTimeout(timer);
       // Dawn's warnings ("Couldn't load Vulkan: ...") are the best clue when an adapter is missing.
       const stderrTail = stderr.trim().split('\n').slice(-12).join('\n');
@@ -283,6 +294,8 @@ function nvidiaSmi(): string {
 
 function plan(v: Record<string, string | undefined>): StageRun[] {
   const n = (name: string, fallback: number): number => Number(v[name] ?? fallback);
+  // CycleGAN and ESRGAN run on one backend only (webgpu; wasm to try the stages on a CPU box).
+  const models = (v['models-backend'] ?? 'webgpu') as Backend;
   const stages: StageRun[] = (v['dawn'] ?? 'default;backend=vulkan;backend=opengl').split(';').map((set) => ({
     name: `adapter[${set.trim()}]`,
     spec: { kind: 'adapter', dawn: parseDawn(set) },
@@ -291,11 +304,11 @@ function plan(v: Record<string, string | undefined>): StageRun[] {
   stages.push(
     { name: 'dcgan-webgpu', spec: { kind: 'dcgan', backend: 'webgpu', batch: n('dcgan-batch', 64), warmup: n('dcgan-warmup', 5), steps: n('dcgan-steps', 40) }, limitS: 100 },
     { name: 'doctor', spec: { kind: 'doctor' }, limitS: 75 },
-    { name: 'cyclegan-webgpu', spec: { kind: 'cyclegan', backend: 'webgpu', warmup: 2, steps: n('cycle-steps', 8) }, limitS: 75 },
-    { name: 'esrgan-webgpu', spec: { kind: 'esrgan', backend: 'webgpu', warmup: 2, steps: n('sr-steps', 15) }, limitS: 60 },
+    { name: `cyclegan-${models}`, spec: { kind: 'cyclegan', backend: models, warmup: 2, steps: n('cycle-steps', 8) }, limitS: 75 },
+    { name: `esrgan-${models}`, spec: { kind: 'esrgan', backend: models, warmup: 2, steps: n('sr-steps', 15) }, limitS: 60 },
     { name: 'dcgan-wasm', spec: { kind: 'dcgan', backend: 'wasm', batch: n('dcgan-batch', 64), warmup: 1, steps: n('wasm-steps', 3) }, limitS: 75 },
     // The pure-JS cpu backend needs about a minute per batch-8 step (naive conv gradients).
-    { name: 'dcgan-cpu', spec: { kind: 'dcgan', backend: 'cpu', batch: 8, warmup: 0, steps: n('cpu-steps', 1) }, limitS: 100 },
+    { name: 'dcgan-cpu', spec: { kind: 'dcgan', backend: 'cpu', batch: n('cpu-batch', 8), warmup: 0, steps: n('cpu-steps', 1) }, limitS: 100 },
   );
   // A slow machine (software rasteriser) needs longer stages than a real GPU.
   if (v['stage-limit-s'] !== undefined) for (const s of stages) s.limitS = Number(v['stage-limit-s']);
@@ -308,7 +321,7 @@ function summaryLine(name: string, r: Json): string {
   if (r['images_per_s'] !== undefined) {
     const piped = r['pipelined_images_per_s'] !== undefined ? `, ${r['pipelined_images_per_s']} img/s without per-step sync` : '';
     const gflops = r['gflops'] !== undefined ? `, ${r['gflops']} GFLOP/s` : '';
-    return `${name.padEnd(28)} ${r['images_per_s']} img/s (step ${r['step_ms']} ms median, batch ${r['batch']}${gflops}${piped}); tensors flat: ${r['tensors_flat']}; on ${r['adapter'] ?? r['backend']}`;
+    return `${name.padEnd(28)} ${r['images_per_s']} img/s, ${r['steps_per_s']} steps/s (step ${r['step_ms']} ms median, batch ${r['batch']}${gflops}${piped}); tensors flat: ${r['tensors_flat']}; on ${r['adapter'] ?? r['backend']}`;
   }
   if (r['chosen'] !== undefined) {
     const rows = (r['table'] as Json[]).map((row) => `${row['name']}=${row['available'] ? 'yes' : 'no'}${row['gflops'] !== undefined ? `(${row['gflops']} GFLOP/s)` : ''}`);
@@ -320,7 +333,7 @@ function summaryLine(name: string, r: Json): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: Object.fromEntries(
-      ['out', 'budget-s', 'stage-limit-s', 'dawn', 'webgpu-dawn', 'stages', 'dcgan-batch', 'dcgan-steps', 'dcgan-warmup', 'wasm-steps', 'cpu-steps', 'cycle-steps', 'sr-steps'].map((k) => [k, { type: 'string' as const }]),
+      ['out', 'budget-s', 'stage-limit-s', 'dawn', 'webgpu-dawn', 'models-backend', 'stages', 'dcgan-batch', 'dcgan-steps', 'dcgan-warmup', 'wasm-steps', 'cpu-batch', 'cpu-steps', 'cycle-steps', 'sr-steps'].map((k) => [k, { type: 'string' as const }]),
     ),
   });
   const out = values['out'] ?? `${process.env['OUT'] ?? '.'}/gpu-check.json`;
@@ -337,6 +350,14 @@ async function main(): Promise<void> {
   };
   const stages = report['stages'] as Record<string, Json>;
   const save = (): void => writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      activeChild?.kill('SIGKILL');
+      report['interrupted'] = `${signal} at ${new Date().toISOString()}`;
+      save();
+      process.exit(1);
+    });
+  }
   console.log(`gpu-check: node ${process.version}, tfjs ${tf.version.tfjs}, ${report['nvidia_smi']}`);
   save();
 

@@ -3,7 +3,10 @@
 // dawn.node, this machine's node binary, and the PyTorch DCGAN yardstick. The two big binaries
 // travel xz-compressed (python3's lzma unpacks them there); the rest stays plain.
 //
-//   node scripts/make-gpu-bundle.mjs [--reference PATH_TO_pytorch_dcgan_bench.py]
+//   node scripts/make-gpu-bundle.mjs [--from-head] [--reference PATH_TO_pytorch_dcgan_bench.py]
+//
+// --from-head bundles the last commit (git archive into a temp folder) instead of the working
+// tree, so a half-finished edit of a colleague's never reaches the borrowed machine.
 //
 // Layout (docs/GPU-CHECK.md says how to unpack and run it):
 //   .gpu/app/            gpu-check.js, probe-child.js, package.json, node_modules/{webgpu,@tensorflow/...}
@@ -12,7 +15,8 @@
 //   .gpu/pytorch_dcgan_bench.py
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +35,18 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
   console.error(`make-gpu-bundle: this machine is ${process.platform}-${process.arch}; build the bundle on x86-64 Linux`);
   process.exit(1);
 }
+
+/** The sources to bundle: the working tree, or HEAD exported beside this repo's node_modules. */
+function sourceRoot() {
+  if (!process.argv.includes('--from-head')) return root;
+  const dir = mkdtempSync(join(tmpdir(), 'gpu-bundle-src-'));
+  execFileSync('sh', ['-c', 'git -C "$1" archive HEAD | tar -x -C "$2"', 'sh', root, dir]);
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  const head = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  console.log(`make-gpu-bundle: bundling HEAD ${head} (exported to ${dir})`);
+  return dir;
+}
+const src = sourceRoot();
 
 rmSync(app, { recursive: true, force: true });
 mkdirSync(app, { recursive: true });
@@ -73,7 +89,7 @@ const common = {
   metafile: true,
 };
 
-const main = await build({ ...common, entryPoints: [join(root, 'scripts', 'gpu-check.ts')], outfile: join(app, 'gpu-check.js') });
+const main = await build({ ...common, entryPoints: [join(src, 'scripts', 'gpu-check.ts')], outfile: join(app, 'gpu-check.js') });
 // The backend chooser forks probe-child.js from beside its own module; in the bundle that is
 // beside gpu-check.js. The wrapper sets the hook the WebGPU stub package calls (see below).
 const probe = await build({
@@ -81,9 +97,9 @@ const probe = await build({
   stdin: {
     contents: [
       "globalThis.__ganStudioImportTfWebgpu = () => import('@tensorflow/tfjs-backend-webgpu');",
-      `await import(${JSON.stringify(join(root, 'src', 'engine', 'probe-child.ts'))});`,
+      `await import(${JSON.stringify(join(src, 'src', 'engine', 'probe-child.ts'))});`,
     ].join('\n'),
-    resolveDir: root,
+    resolveDir: src,
     sourcefile: 'probe-child-entry.ts',
     loader: 'ts',
   },
@@ -149,6 +165,8 @@ compressCached(join(webgpuDir, 'dist', 'linux-x64', 'dawn.node'), join(out, 'daw
 const reference = argValue('--reference') ?? join(root, '..', 'shared', 'reference', 'pytorch_dcgan_bench.py');
 if (existsSync(reference)) copyFileSync(reference, join(out, 'pytorch_dcgan_bench.py'));
 else console.warn(`make-gpu-bundle: ${reference} not found; the PyTorch yardstick will be missing (pass --reference PATH)`);
+
+if (src !== root) rmSync(src, { recursive: true, force: true });
 
 const size = execFileSync('du', ['-sh', out], { encoding: 'utf8' }).split('\t')[0];
 console.log(`make-gpu-bundle: ${out} is ${size} (the device tool carries at most 64 MiB with the working tree)`);
