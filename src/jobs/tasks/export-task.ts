@@ -1,7 +1,6 @@
 // Engine task 'export-model': a trained run's inference networks written as TF.js layers-model
 // folders. It loads tfjs and a checkpoint, so it runs in the engine, never in the UI process.
 import { z } from 'zod';
-import { ensureBackend } from '../engine-backend.js';
 import type { EngineTask } from '../engine-tasks.js';
 
 export const ExportTaskInput = z.object({
@@ -14,7 +13,8 @@ export const ExportTaskInput = z.object({
 
 export const exportTask: EngineTask = async (raw, ctx) => {
   const input = ExportTaskInput.parse(raw);
-  await ensureBackend('auto');
+  // no backend choice here: choosing 'auto' probes every backend (seconds), and an export only
+  // copies weights — tfjs's default backend does that, and a later job still picks its own
   const { exportTrainedRun } = await import('./export-run.js');
   ctx.report.progress({ done: 0, total: 1, unit: 'model' });
   const result = await exportTrainedRun(input.runDir, input.dest, { ...input, signal: ctx.cancelSignal });
