@@ -1,11 +1,18 @@
-// A rough time per 1,000 steps before a run starts. Preferred source: a finished run with the
-// same model, preset and backend (its measured speed). Otherwise: the step's FLOPs divided by the
-// backend's measured matmul GFLOP/s times an efficiency factor. GAN steps reach roughly 30% of
-// the matmul probe (DCGAN-32: ~0.9 GFLOP per image per step, ~10 images/s on wasm probing ~30).
+// Time per 1,000 steps before a run starts. Best source: the measured speed of the most similar
+// past run on the same backend (same model; then the closest preset, size and batch, scaled by
+// the work per step). Without one: the step's FLOPs over the backend's measured GFLOP/s (the probe
+// system:info runs) times an efficiency factor — GAN steps reach roughly 30% of the matmul probe.
 import type { RunSummary } from '../../src/contract/index.js';
 
-const BATCH: Record<string, number> = { tiny: 8, small: 32, default: 64 };
-/** GFLOP per image per training step (forward + backward of every network involved). */
+type Shape = { size: number; batch: number };
+/** Each preset's image size and batch, as declared in src/models/<family>/index.ts. */
+const PRESET_SHAPES: Record<string, Record<string, Shape>> = {
+  vanilla: { tiny: { size: 8, batch: 8 }, small: { size: 28, batch: 32 }, default: { size: 28, batch: 64 } },
+  dcgan: { tiny: { size: 16, batch: 4 }, small: { size: 32, batch: 32 }, default: { size: 32, batch: 64 } },
+  esrgan: { tiny: { size: 12, batch: 2 }, small: { size: 32, batch: 8 }, default: { size: 96, batch: 16 } },
+  cyclegan: { tiny: { size: 32, batch: 2 }, small: { size: 64, batch: 4 }, default: { size: 256, batch: 1 } },
+};
+/** GFLOP per image per training step at the preset's size (forward + backward of every network). */
 const GFLOP_PER_IMAGE: Record<string, Record<string, number>> = {
   vanilla: { tiny: 0.002, small: 0.006, default: 0.012 },
   dcgan: { tiny: 0.05, small: 0.4, default: 0.9 },
@@ -16,23 +23,75 @@ const EFFICIENCY = 0.3;
 
 export interface Estimate {
   secondsPer1000: number;
+  /** 'run': a run with the same settings; 'scaled': a similar run scaled to these settings; 'estimated': from the backend's speed */
+  source: 'run' | 'scaled' | 'estimated';
+  /** the run the figure comes from */
+  runId?: string;
   basis: string;
 }
 
-export function estimatePer1000(opts: { model: string; preset: string; batch?: number; backend: string | null; gflops?: number; runs?: RunSummary[] }): Estimate | null {
-  const similar = opts.runs?.find((r) => r.model === opts.model && r.spec.preset === opts.preset && r.backend === opts.backend && r.step > 0 && rateOf(r) > 0);
-  if (similar) return { secondsPer1000: 1000 / rateOf(similar), basis: `measured on “${similar.name}”` };
-  const perImage = GFLOP_PER_IMAGE[opts.model]?.[opts.preset];
-  if (!perImage || !opts.gflops) return null;
-  const batch = opts.batch ?? BATCH[opts.preset] ?? 32;
-  const secondsPerStep = (perImage * batch) / (opts.gflops * EFFICIENCY);
-  return { secondsPer1000: secondsPerStep * 1000, basis: `rough estimate from ${opts.backend ?? 'backend'} speed (${Math.round(opts.gflops)} GFLOP/s)` };
+export interface EstimateInput {
+  model: string;
+  preset: string;
+  size?: number;
+  batch?: number;
+  backend: string | null;
+  gflops?: number;
+  runs?: RunSummary[];
 }
 
-/** Steps per second a run reported, from its last metrics. */
-export function rateOf(run: RunSummary): number {
+/** The size and batch a spec trains at: its own values, else its preset's. */
+export function shapeOf(model: string, preset: string, size?: number, batch?: number): Shape | null {
+  const base = PRESET_SHAPES[model]?.[preset];
+  if (!base && (!size || !batch)) return null;
+  return { size: size ?? base!.size, batch: batch ?? base!.batch };
+}
+
+/** Pixels processed per step: the work a step does grows with it (convolutions are linear in it). */
+function workOf(s: Shape): number {
+  return s.size * s.size * s.batch;
+}
+
+export function estimatePer1000(opts: EstimateInput): Estimate | null {
+  const wanted = shapeOf(opts.model, opts.preset, opts.size, opts.batch);
+  const candidates = (opts.runs ?? [])
+    // runs trained from the CLI may not record their backend: usable, but after any that match it
+    .filter((r) => r.model === opts.model && (r.backend === opts.backend || r.backend === null) && !r.trashed && secondsPerStep(r) > 0)
+    .map((r) => ({ run: r, shape: shapeOf(r.model, r.spec.preset, r.spec.size, r.spec.batch) }));
+  // the closest run first: same preset, then the smallest difference in work per step, then the newest
+  const distance = (c: (typeof candidates)[number]) =>
+    (c.run.spec.preset === opts.preset ? 0 : 10) + (c.run.backend === opts.backend ? 0 : 3) + (wanted && c.shape ? Math.abs(Math.log(workOf(c.shape) / workOf(wanted))) : 5);
+  candidates.sort((a, b) => distance(a) - distance(b) || b.run.updatedAt - a.run.updatedAt);
+  const best = candidates[0];
+  if (best) {
+    const measured = secondsPerStep(best.run) * 1000;
+    const on = best.run.backend ? `on ${best.run.backend}` : 'backend not recorded';
+    const same = best.run.spec.preset === opts.preset && !!wanted && !!best.shape && best.shape.size === wanted.size && best.shape.batch === wanted.batch;
+    if (same) return { secondsPer1000: measured, source: 'run', runId: best.run.id, basis: `from run “${best.run.name}” (${best.run.step.toLocaleString()} steps, ${on})` };
+    if (wanted && best.shape) {
+      return {
+        secondsPer1000: measured * (workOf(wanted) / workOf(best.shape)), source: 'scaled', runId: best.run.id,
+        basis: `scaled from run “${best.run.name}” (${best.shape.size} px, batch ${best.shape.batch} → ${wanted.size} px, batch ${wanted.batch}; ${on})`,
+      };
+    }
+  }
+  const perImage = GFLOP_PER_IMAGE[opts.model]?.[opts.preset];
+  if (!perImage || !opts.gflops || !wanted) return null;
+  const base = PRESET_SHAPES[opts.model]![opts.preset]!;
+  const gflopPerStep = perImage * ((wanted.size * wanted.size) / (base.size * base.size)) * wanted.batch;
+  return {
+    secondsPer1000: (gflopPerStep / (opts.gflops * EFFICIENCY)) * 1000, source: 'estimated',
+    basis: `estimated from the ${opts.backend ?? 'chosen'} backend's measured speed (${Math.round(opts.gflops)} GFLOP/s); a run of this model gives a real figure`,
+  };
+}
+
+/** Seconds per step a run last reported (the trainer's `step_ms`, or derived from images/s). */
+export function secondsPerStep(run: RunSummary): number {
   const m = run.lastMetrics;
-  return m['perf/stepsPerSec'] ?? m['perf/steps_per_s'] ?? (m['perf/imagesPerSec'] && run.spec.batch ? m['perf/imagesPerSec'] / run.spec.batch : 0);
+  if (m.step_ms && m.step_ms > 0) return m.step_ms / 1000;
+  const images = m.images_per_s;
+  const batch = shapeOf(run.model, run.spec.preset, run.spec.size, run.spec.batch)?.batch;
+  return images && images > 0 && batch ? batch / images : 0;
 }
 
 /** Images per second, from metrics when reported, else from the step rate and batch size. */
