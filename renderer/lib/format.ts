@@ -47,3 +47,12 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 export const TASK_LABELS = { generate: 'Generate', superres: 'Super-resolution', cyclegan: 'Style transfer' } as const;
+
+/**
+ * An interruption's reason followed by one "how to continue" sentence. The engine's reason may
+ * already end in its own "resume to continue…" clause; it is dropped so the advice reads once.
+ */
+export function interruptedMessage(reason: string): string {
+  const cause = reason.replace(/\s*[;,.—–-]+\s*(press\s+)?resume\b.*$/i, '').replace(/[.\s]+$/, '').trim() || 'The job stopped before it finished';
+  return `${cause[0]!.toUpperCase()}${cause.slice(1)}. Press Resume to continue from the last checkpoint.`;
+}
