@@ -16,12 +16,12 @@ const FIXES: Partial<Record<ErrorCode, string>> = {
   UNREADABLE_FILE: 'Check the file permissions.',
   SYMLINK_NOT_FOLLOWED: 'Copy the real file into the folder instead of a link.',
   DUPLICATE_IMAGE: 'Nothing to do: the first copy was kept.',
-  ZIP_UNSAFE_PATH: 'The archive tries to write outside its folder. Re-create it from a plain folder.',
-  ZIP_SYMLINK: 'Re-create the archive without symbolic links.',
-  ZIP_TOO_MANY_ENTRIES: 'Split the archive into smaller ones.',
-  ZIP_TOO_LARGE: 'Unpack it yourself and drop the folder instead.',
-  ZIP_RATIO_TOO_HIGH: 'This looks like a zip bomb; unpack it yourself if you trust it.',
-  ZIP_CORRUPT: 'Download or re-create the archive.',
+  ZIP_UNSAFE_PATH: 'Re-create the archive from a plain folder (its entry names point outside it).',
+  ZIP_SYMLINK: 'Put the real files in the archive instead of links.',
+  ZIP_TOO_MANY_ENTRIES: 'Split it into smaller zips, or drop the unpacked folder.',
+  ZIP_TOO_LARGE: 'Split it into smaller zips, or drop the unpacked folder.',
+  ZIP_RATIO_TOO_HIGH: 'If you trust where it came from, unpack it yourself and drop the folder.',
+  ZIP_CORRUPT: 'Re-download or re-create the archive.',
   DISK_FULL: 'Free space in System → Storage (empty the trash, clear the cache) and retry.',
   OUT_OF_MEMORY: 'Use a smaller batch, preset or tile size.',
   BACKEND_UNAVAILABLE: 'Choose another backend in Advanced settings, or use auto.',
@@ -38,4 +38,19 @@ const FIXES: Partial<Record<ErrorCode, string>> = {
 
 export function fixFor(code: ErrorCode): string | undefined {
   return FIXES[code];
+}
+
+/**
+ * Splits a core message into what happened and what to do. Core messages often end in their own
+ * specific fix after a dash ("… over the limit — split it …"); that one wins over the general
+ * hint, so the advice reads once instead of twice in different words.
+ */
+export function explain(code: ErrorCode, message: string): { what: string; fix: string | undefined } {
+  const at = message.lastIndexOf(' — ');
+  if (at > 0) {
+    // the CLI's flag means nothing in the window: the import flow offers a button instead
+    const fix = message.slice(at + 3).replace(/\s*\(--accept-partial\)/, '').trim();
+    return { what: message.slice(0, at).trim(), fix: fix ? `${fix[0]!.toUpperCase()}${fix.slice(1)}${/[.!?]$/.test(fix) ? '' : '.'}` : FIXES[code] };
+  }
+  return { what: message, fix: FIXES[code] };
 }

@@ -2,7 +2,7 @@
 // knows what happened and what to do next without opening a log.
 import type { ErrorCode } from '../../../src/contract/index.js';
 import { toApiError } from '../api.js';
-import { fixFor } from '../error-hints.js';
+import { explain } from '../error-hints.js';
 
 export interface Toast {
   id: number;
@@ -43,7 +43,8 @@ export class ToastStore {
   /** Shows any thrown value as an error toast with its code and the fix. */
   error(error: unknown, title = 'Something went wrong'): number {
     const e = toApiError(error);
-    return this.push({ tone: 'error', title, message: e.message, code: e.code, fix: fixFor(e.code) });
+    const { what, fix } = explain(e.code, e.message);
+    return this.push({ tone: 'error', title, message: what, code: e.code, fix });
   }
 }
 

@@ -41,10 +41,10 @@ export class ImportFlow {
     }
   }
 
-  async importPaths(paths: string[], name?: string): Promise<string | null> {
+  async importPaths(paths: string[], name?: string, acceptPartial = false): Promise<string | null> {
     try {
-      const { jobId } = await api['datasets:import']({ paths, name });
-      this.track(jobId);
+      const { jobId } = await api['datasets:import']({ paths, name, acceptPartial });
+      this.track(jobId, acceptPartial ? undefined : () => void this.importPaths(paths, name, true));
       return jobId;
     } catch (error) {
       toasts.error(error, 'Import failed');
@@ -61,7 +61,8 @@ export class ImportFlow {
     }
   }
 
-  track(jobId: string): void {
+  /** `importValidPart` is offered when an archive was refused only because some entries were. */
+  track(jobId: string, importValidPart?: () => void): void {
     this.jobIds.push(jobId);
     // A small import can finish (its `done` arriving over the event channel) before the
     // datasets:import call returns its job id: take the result from the store then.
@@ -82,6 +83,9 @@ export class ImportFlow {
         else void this.loadReport(jobId);
       } else if (e.type === 'failed' || e.type === 'cancelled' || e.type === 'interrupted') {
         stop();
+        if (e.type === 'failed' && importValidPart && /accept-partial/.test(e.message)) {
+          toasts.push({ tone: 'warning', title: 'Import the rest of the archive?', message: 'Some entries were refused (see above); the others are fine and can be imported without them.', action: { label: 'Import valid part', run: importValidPart } }, 20_000);
+        }
       }
     });
   }
