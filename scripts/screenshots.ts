@@ -33,6 +33,8 @@ async function main() {
     const datasetId = await firstId(page, 'datasets:list', {}, (v) => (v as Array<{ id: string }> | undefined)?.[0]?.id);
     const runId = await firstId(page, 'runs:list', {}, (v) => (v as Array<{ id: string }> | undefined)?.[0]?.id);
     const itemId = await firstId(page, 'gallery:list', {}, (v) => (v as { items: Array<{ id: string }> } | undefined)?.items?.[0]?.id);
+    // the newest model comparison, found through its outputs' gallery paths (gallery/compare/<id>/…)
+    const compareId = await firstId(page, 'gallery:list', { kind: 'upscale' }, (v) => (v as { items: Array<{ path: string }> } | undefined)?.items?.map((i) => /^gallery\/compare\/([^/]+)\//.exec(i.path)?.[1]).find(Boolean));
     const views: Array<[string, string]> = [
       ['datasets', '#/datasets'],
       ...(datasetId ? [['dataset-page', `#/datasets/${datasetId}`] as [string, string]] : []),
@@ -42,6 +44,7 @@ async function main() {
       ...(itemId ? [['gallery-detail', `#/gallery/${itemId}`] as [string, string]] : []),
       ['gallery-latent', '#/gallery?tab=latent'],
       ['gallery-compare', '#/gallery?tab=compare'],
+      ['gallery-compare-models', compareId ? `#/gallery?tab=compare&compare=${compareId}` : '#/gallery?tab=compare&mode=models'],
       ['batch', '#/batch'],
       ['models', '#/models'],
       ['system', '#/system'],

@@ -38,7 +38,8 @@ export interface CompareSideResult extends CompareSide {
   width: number | null;
   height: number | null;
   bytes: number | null;
-  /** the job's wall time (model load included), once done */
+  /** the job's wall time once done: loading the model included, and for the first job after the
+   *  engine starts also its backend start-up (so compare warm figures, or run the pair twice) */
   seconds: number | null;
   error: { code: ErrorCode; message: string } | null;
 }
