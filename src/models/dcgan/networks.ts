@@ -3,6 +3,7 @@
 // layer to both networks, with filters doubling towards the 4×4 end (capped by maxFilters).
 import * as tf from '@tensorflow/tfjs';
 import type { StepRandom } from '../types.js';
+import { batchNormalization } from '../common/batch-norm.js';
 import { dcganGammaInit, dcganInit, initSeeds, type InitSeeds } from '../common/init.js';
 
 export interface DcganShape {
@@ -26,7 +27,7 @@ function filterLadder(s: DcganShape): number[] {
 }
 
 function batchNorm(seeds: InitSeeds): tf.layers.Layer {
-  return tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, gammaInitializer: dcganGammaInit(seeds) });
+  return batchNormalization({ momentum: 0.9, epsilon: 1e-5, gammaInitializer: dcganGammaInit(seeds) });
 }
 
 export function dcganGenerator(s: DcganShape, random: StepRandom): tf.LayersModel {
