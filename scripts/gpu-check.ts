@@ -9,7 +9,7 @@
 //
 //   node gpu-check.js [--out FILE] [--budget-s 330] [--stage-limit-s N] [--dawn "default;backend=vulkan;backend=opengl"]
 //                     [--webgpu-dawn OPTS] [--stages a,b,...] [--dcgan-batch 64] [--dcgan-steps 40] [--dcgan-warmup 5]
-//                     [--wasm-steps 3] [--cpu-batch 8] [--cpu-steps 1] [--cycle-steps 8] [--sr-steps 15] [--models-backend webgpu]
+//                     [--wasm-steps 3] [--cpu-batch 8] [--cpu-steps 1] [--cycle-steps 8] [--sr-steps 15] [--models-backend webgpu] [--models-preset small]
 //
 // Dawn option sets are separated by ';', options inside one set by ','; "default" is the empty set
 // (Dawn's platform choice: Vulkan on Linux). scripts/make-gpu-bundle.mjs packs this script, node
@@ -43,6 +43,8 @@ interface StageSpec {
   batch?: number;
   warmup?: number;
   steps?: number;
+  /** CycleGAN/ESRGAN preset: small (the figures issue #11 asks for) or tiny (a kernel-coverage run on a slow box) */
+  preset?: 'tiny' | 'small';
 }
 
 /**
@@ -183,8 +185,8 @@ async function trainStage(spec: StageSpec): Promise<Json> {
   const random = stepRandom(0);
   let input: TrainSpecInput;
   if (spec.kind === 'dcgan') input = { task: 'generate', model: 'dcgan', preset: 'default', size: 32, channels: 3, batch: spec.batch ?? 64, backend };
-  else if (spec.kind === 'cyclegan') input = { task: 'cyclegan', model: 'cyclegan', preset: 'small', size: 64, backend };
-  else input = { task: 'superres', model: 'esrgan', preset: 'small', scale: 2, backend };
+  else if (spec.kind === 'cyclegan') input = { task: 'cyclegan', model: 'cyclegan', preset: spec.preset ?? 'small', ...(spec.preset === 'tiny' ? {} : { size: 64 }), backend };
+  else input = { task: 'superres', model: 'esrgan', preset: spec.preset ?? 'small', scale: 2, backend };
   const family = getFamily(input.model);
   const resolved = family.resolve(TrainSpec.parse(input));
   const model = family.create(resolved, random);
@@ -201,6 +203,11 @@ async function trainStage(spec: StageSpec): Promise<Json> {
       // Each of the two fake-image pools keeps every new image until it holds 50, so the count
       // grows by 2·batch per step at first: that growth is the pools, not a leak.
       extra['tensors_note'] = `pools filling: +${2 * batch} tensors per step expected until each holds 50 images`;
+    }
+    const pretrain = Number(resolved.extra['pretrainSteps'] ?? 0);
+    if (spec.kind === 'esrgan' && pretrain > (spec.warmup ?? 2) && pretrain < (spec.warmup ?? 2) + (spec.steps ?? 5)) {
+      // The GAN phase starts inside the timed steps: D's Adam creates its moment tensors then.
+      extra['tensors_note'] = `GAN phase starts at step ${pretrain}: +2 tensors per D variable (Adam moments) expected once`;
     }
     return { ...setup, backend: tf.getBackend(), preset: resolved.preset, size, batch, ...extra, ...timing };
   } finally {
@@ -296,6 +303,7 @@ function plan(v: Record<string, string | undefined>): StageRun[] {
   const n = (name: string, fallback: number): number => Number(v[name] ?? fallback);
   // CycleGAN and ESRGAN run on one backend only (webgpu; wasm to try the stages on a CPU box).
   const models = (v['models-backend'] ?? 'webgpu') as Backend;
+  const preset = v['models-preset'] === 'tiny' ? 'tiny' : 'small';
   const stages: StageRun[] = (v['dawn'] ?? 'default;backend=vulkan;backend=opengl').split(';').map((set) => ({
     name: `adapter[${set.trim()}]`,
     spec: { kind: 'adapter', dawn: parseDawn(set) },
@@ -304,8 +312,8 @@ function plan(v: Record<string, string | undefined>): StageRun[] {
   stages.push(
     { name: 'dcgan-webgpu', spec: { kind: 'dcgan', backend: 'webgpu', batch: n('dcgan-batch', 64), warmup: n('dcgan-warmup', 5), steps: n('dcgan-steps', 40) }, limitS: 100 },
     { name: 'doctor', spec: { kind: 'doctor' }, limitS: 75 },
-    { name: `cyclegan-${models}`, spec: { kind: 'cyclegan', backend: models, warmup: 2, steps: n('cycle-steps', 8) }, limitS: 75 },
-    { name: `esrgan-${models}`, spec: { kind: 'esrgan', backend: models, warmup: 2, steps: n('sr-steps', 15) }, limitS: 60 },
+    { name: `cyclegan-${models}`, spec: { kind: 'cyclegan', backend: models, preset, warmup: 2, steps: n('cycle-steps', 8) }, limitS: 75 },
+    { name: `esrgan-${models}`, spec: { kind: 'esrgan', backend: models, preset, warmup: 2, steps: n('sr-steps', 15) }, limitS: 60 },
     { name: 'dcgan-wasm', spec: { kind: 'dcgan', backend: 'wasm', batch: n('dcgan-batch', 64), warmup: 1, steps: n('wasm-steps', 3) }, limitS: 75 },
     // The pure-JS cpu backend needs about a minute per batch-8 step (naive conv gradients).
     { name: 'dcgan-cpu', spec: { kind: 'dcgan', backend: 'cpu', batch: n('cpu-batch', 8), warmup: 0, steps: n('cpu-steps', 1) }, limitS: 100 },
@@ -333,7 +341,7 @@ function summaryLine(name: string, r: Json): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: Object.fromEntries(
-      ['out', 'budget-s', 'stage-limit-s', 'dawn', 'webgpu-dawn', 'models-backend', 'stages', 'dcgan-batch', 'dcgan-steps', 'dcgan-warmup', 'wasm-steps', 'cpu-batch', 'cpu-steps', 'cycle-steps', 'sr-steps'].map((k) => [k, { type: 'string' as const }]),
+      ['out', 'budget-s', 'stage-limit-s', 'dawn', 'webgpu-dawn', 'models-backend', 'models-preset', 'stages', 'dcgan-batch', 'dcgan-steps', 'dcgan-warmup', 'wasm-steps', 'cpu-batch', 'cpu-steps', 'cycle-steps', 'sr-steps'].map((k) => [k, { type: 'string' as const }]),
     ),
   });
   const out = values['out'] ?? `${process.env['OUT'] ?? '.'}/gpu-check.json`;
