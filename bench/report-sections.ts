@@ -120,7 +120,7 @@ const memory: Render = (d) => {
     : [String(r.name), `${fmt(r.steps)} (every ${fmt(r.every)})`, fmt(r.batch), span(r.tensors), span(r.tensor_mb, 1), span(r.rss_mb, 0),
       fmt(num(r.rss_growth_mb_per_100_steps)), r.verdict === 'flat' ? 'flat' : `**${String(r.verdict)}**`]);
   return [
-    `Live tensors (tf.memory().numTensors), their bytes, and process RSS, sampled during training on ${String(d.backend ?? '—')}; the verdict reads the second half of the samples (CycleGAN's fake pools fill first). Process peak RSS ${fmt(num(d.peak_rss_mb))} MB.`, '',
+    `Live tensors (tf.memory().numTensors), their bytes, and process RSS, sampled during training on ${String(d.backend ?? '—')}; the verdict reads the samples after CycleGAN's fake-image pools are full ("too short" when fewer than 3 remain). Process peak RSS ${fmt(num(d.peak_rss_mb))} MB.`, '',
     ...table(['run', 'steps', 'batch', 'tensors first → last', 'tensor MB first → last', 'RSS MB first → last', 'RSS MB per 100 steps', 'verdict'], rows),
     '', 'Flat tensors and tensor bytes mean no step leaks; RSS may still drift a little as V8 and the wasm heap settle.',
   ];

@@ -43,6 +43,6 @@ export const SUITES: Suite[] = [
   nodeSuite('vanilla-mnist', 'Classic (MLP) GAN training on MNIST', 'vanilla-mnist.js', { quick: 10, full: 30 }),
   nodeSuite('sr-train', 'Super-resolution ×2 training (esrgan small)', 'sr-train.js', { quick: 10, full: 35 }),
   nodeSuite('generate', 'Generation: generator inference, batch 64', 'generate.js', { quick: 12, full: 25 }),
-  nodeSuite('memory', 'Memory over long training runs', 'memory.js', { quick: 25, full: 170 }),
-  nodeSuite('scaling', 'DCGAN training vs image and batch size', 'scaling.js', { quick: 45, full: 220 }),
+  nodeSuite('memory', 'Memory over long training runs', 'memory.js', { quick: 25, full: 180 }),
+  nodeSuite('scaling', 'DCGAN training vs image and batch size', 'scaling.js', { quick: 45, full: 210 }),
 ];
