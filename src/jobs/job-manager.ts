@@ -3,10 +3,12 @@
 // persisted in the catalog and published as JobEvents (progress throttled, lifecycle kept).
 import { randomUUID } from 'node:crypto';
 import { AppError, type WireError } from '../contract/errors.js';
-import type { JobEvent, JobKind, JobState, Progress } from '../contract/events.js';
+import type { JobEvent, JobKind, JobState } from '../contract/events.js';
 import type { ControlAnswer, JobSummary } from '../contract/jobs.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { getJob, insertJob, listJobs, updateJob, type JobAction, type JobRecord, type JobRequest } from '../workspace/jobs-repo.js';
+import {
+  getJob, insertJob, listJobs, pruneJobRequests, updateJob, withdrawPendingRequests, type JobAction, type JobRecord, type JobRequest,
+} from '../workspace/jobs-repo.js';
 import { updateRun } from '../workspace/runs-repo.js';
 import { EngineHost, inlineEngine, type EngineExit, type SpawnEngine } from './engine-host.js';
 import { JobEventHub } from './event-hub.js';
@@ -14,6 +16,7 @@ import { currentOwner, isMine, ownerAlive, payloadOf, setPayload, type JobPayloa
 import type { EngineMessage, OutputNote, ReportMessage, TaskOutcome } from './protocol.js';
 import { ProgressThrottle } from './throttle.js';
 import { forwardIfForeign, RequestPoller, waitForRequest } from './remote-control.js';
+import { replayOf, withEta, type ActiveProgress } from './job-replay.js';
 import type { TaskContext } from './reporter.js';
 
 export interface HeavyJob {
@@ -37,13 +40,6 @@ const SETTLED: readonly JobState[] = ['paused', 'done', 'failed', 'cancelled', '
 
 export function newJobId(kind: string): string {
   return `${kind}-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
-}
-
-interface ActiveProgress {
-  startedAt: number;
-  startDone: number | null;
-  lastStored: number;
-  last?: Progress;
 }
 
 export class JobManager {
@@ -148,6 +144,8 @@ export class JobManager {
     const payload = payloadOf(job);
     if (!payload.task) throw new AppError('JOB_STATE', `job ${id} (${job.kind}) cannot be resumed; start it again`);
     // training continues from its latest checkpoint; a batch skips the items it finished
+    // taking over from a process that is gone: what was asked of it is not asked of us
+    if (!isMine(job)) withdrawPendingRequests(this.ws.catalog, id, `superseded: pid ${process.pid} took the job over`);
     setPayload(this.ws.catalog, id, { ...payload, input: { ...payload.input, resume: true }, owner: currentOwner() });
     updateJob(this.ws.catalog, id, { error: null, endedAt: null });
     this.enqueue(id, job.kind, job.title);
@@ -260,31 +258,13 @@ export class JobManager {
 
   private recover(): void {
     const cat = this.ws.catalog;
+    pruneJobRequests(cat, 24 * 3600_000);
     for (const job of listJobs(cat, UNFINISHED)) {
       if (ownerAlive(job) && !isMine(job)) continue;
       if (job.state !== 'paused') this.interrupt(job.id, 'GAN Studio stopped while this job was running');
     }
     const recent = listJobs(cat).slice(0, 100).reverse();
-    for (const job of recent) {
-      const events: JobEvent[] = [];
-      if (job.startedAt) events.push({ type: 'started', jobId: job.id, at: job.startedAt, ...(job.runId ? { runId: job.runId } : {}) });
-      if (job.progress) events.push({ type: 'progress', jobId: job.id, at: job.startedAt ?? job.createdAt, progress: job.progress });
-      const final = this.finalEvent(job);
-      if (final) events.push(final);
-      this.hub.seed(job.id, job.kind, job.title, job.createdAt, events);
-    }
-  }
-
-  private finalEvent(job: JobRecord): JobEvent | null {
-    const at = job.endedAt ?? Date.now();
-    switch (job.state) {
-      case 'paused': return { type: 'paused', jobId: job.id, at };
-      case 'done': return { type: 'done', jobId: job.id, at, errors: job.errors, ...(job.result ? { result: job.result } : {}) };
-      case 'failed': return { type: 'failed', jobId: job.id, at, code: job.error?.code ?? 'INTERNAL', message: job.error?.message ?? '' };
-      case 'cancelled': return { type: 'cancelled', jobId: job.id, at };
-      case 'interrupted': return { type: 'interrupted', jobId: job.id, at, reason: job.error?.message ?? 'interrupted' };
-      default: return null;
-    }
+    for (const job of recent) this.hub.seed(job.id, job.kind, job.title, job.createdAt, replayOf(job));
   }
 
   private enqueue(id: string, kind: JobKind, title: string): void {
@@ -378,7 +358,7 @@ export class JobManager {
     const at = Date.now();
     switch (report.kind) {
       case 'progress': {
-        const progress = this.withEta(id, report.progress);
+        const progress = withEta(this.progressState.get(id), report.progress);
         const state = this.progressState.get(id);
         if (state) state.last = progress;
         if (state && at - state.lastStored > 1000) {
@@ -415,20 +395,6 @@ export class JobManager {
   private relative(path: string): string {
     const root = this.ws.root.endsWith('/') ? this.ws.root : `${this.ws.root}/`;
     return path.startsWith(root) ? path.slice(root.length) : path;
-  }
-
-  private withEta(id: string, p: Omit<Progress, 'eta'> & { eta?: number | null }): Progress {
-    if (p.eta !== undefined && p.eta !== null) return { ...p, eta: p.eta };
-    const state = this.progressState.get(id);
-    if (!state) return { ...p, eta: null };
-    if (state.startDone === null) {
-      state.startDone = p.done;
-      state.startedAt = Date.now();
-      return { ...p, eta: null };
-    }
-    const seconds = (Date.now() - state.startedAt) / 1000;
-    const rate = seconds > 0 ? (p.done - state.startDone) / seconds : 0;
-    return { ...p, rate: p.rate ?? rate, eta: rate > 0 ? Math.max(0, (p.total - p.done) / rate) : null };
   }
 
   private setState(id: string, state: JobState, extra: Parameters<typeof updateJob>[2] = {}): void {

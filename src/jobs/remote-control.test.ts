@@ -162,4 +162,17 @@ describe('job control from another process', () => {
     expect(jobs.cancel(gone).requestId).toBeUndefined();
     expect(jobs.get(gone).state).toBe('cancelled');
   });
+
+  it('drops what was asked of a dead owner when this process takes the job over', async () => {
+    const owner = sleeper();
+    const id = `eval-paused-${owner.pid}`;
+    insertJob(ws.catalog, { id, kind: 'eval', title: 'paused', state: 'paused', payload: { task: 'diagnostic:count', input: { dir: join(dir, 'c'), total: 1, delayMs: 0 }, pausable: true, owner: { pid: owner.pid!, hostname: hostname() } } });
+    jobs = new JobManager(ws, { engine: 'inline' });
+    const stale = jobs.cancel(id); // the requester gives up without waiting; the owner then dies
+    owner.kill('SIGKILL');
+    await until(() => owner.exitCode !== null || owner.signalCode !== null);
+    expect(jobs.resume(id).requestId).toBeUndefined();
+    expect(getJobRequest(ws.catalog, stale.requestId!)?.outcome).toMatchObject({ code: 'JOB_STATE', message: expect.stringMatching(/superseded/) });
+    expect((await jobs.settled(id)).state).toBe('done');
+  });
 });

@@ -164,6 +164,17 @@ export function setRequestOutcome(cat: Catalog, id: number, outcome: RequestOutc
   cat.db.prepare(`UPDATE job_requests SET outcome = ? WHERE id = ?`).run(JSON.stringify(outcome), id);
 }
 
+/** Closes a job's pending requests unapplied (it changed owner: they were meant for the old one). */
+export function withdrawPendingRequests(cat: Catalog, jobId: string, message: string): number {
+  return cat.db.prepare(`UPDATE job_requests SET handled_at = ?, outcome = ? WHERE job_id = ? AND handled_at IS NULL`)
+    .run(Date.now(), JSON.stringify({ code: 'JOB_STATE', message }), jobId).changes;
+}
+
+/** Forgets answered requests older than `ms` (nobody waits that long). */
+export function pruneJobRequests(cat: Catalog, olderThanMs: number): void {
+  cat.db.prepare(`DELETE FROM job_requests WHERE handled_at IS NOT NULL AND handled_at < ?`).run(Date.now() - olderThanMs);
+}
+
 /** How many unfinished jobs this owner holds (the owner polls only while it has some). */
 export function countOwnedUnfinished(cat: Catalog, owner: { pid: number; hostname: string }): number {
   const row = cat.stmt(`SELECT COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running', 'paused')
