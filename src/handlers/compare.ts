@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { Handlers } from '../contract/api.js';
 import { BatchSpec } from '../contract/batch.js';
@@ -52,7 +52,10 @@ export function compareHandlers(ctx: AppContext): CompareHandlers {
       const id = `cmp-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
       const dir = compareDir(ctx, id);
       await mkdir(dir, { recursive: true });
-      const input = join(dir, `input${extname(source).toLowerCase() || '.png'}`);
+      // the copy keeps the file's own name, so both outputs (a/<name>, b/<name>) carry it too
+      const stem = basename(source, extname(source)).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'input';
+      await mkdir(join(dir, 'input'), { recursive: true });
+      const input = join(dir, 'input', `${stem}${extname(source).toLowerCase() || '.png'}`);
       await copyFile(source, input);
       const sides: CompareRecord['sides'] = [];
       for (const [index, side] of spec.sides.entries()) {
