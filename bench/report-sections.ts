@@ -122,7 +122,7 @@ const memory: Render = (d) => {
   return [
     `Live tensors (tf.memory().numTensors), their bytes, and process RSS, sampled during training on ${String(d.backend ?? '—')}; the verdict reads the samples after CycleGAN's fake-image pools are full ("too short" when fewer than 3 remain). Process peak RSS ${fmt(num(d.peak_rss_mb))} MB.`, '',
     ...table(['run', 'steps', 'batch', 'tensors first → last', 'tensor MB first → last', 'RSS MB first → last', 'RSS MB per 100 steps', 'verdict'], rows),
-    '', 'Flat tensors and tensor bytes mean no step leaks; RSS may still drift a little as V8 and the wasm heap settle.',
+    '', 'Flat tensors and tensor bytes mean no step leaks. RSS is shown too, but over a few steps it moves with garbage collection and heap growth: read its trend from a full run.',
   ];
 };
 
