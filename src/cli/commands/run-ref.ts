@@ -6,7 +6,8 @@ import { resolveWorkspace, workspaceLayout } from '../../workspace/paths.js';
 
 export async function resolveRunDir(ref: string, workspace: string | undefined): Promise<string> {
   const candidates = [resolve(ref)];
-  if (/^[A-Za-z0-9._-]+$/.test(ref)) candidates.push(join(workspaceLayout(resolveWorkspace(workspace)).runs, ref));
+  // a run id, or the id of an imported TF.js model (models/<id>/), which generate reads as well
+  if (/^[A-Za-z0-9._-]+$/.test(ref)) candidates.push(...['runs', 'models'].map((f) => join(workspaceLayout(resolveWorkspace(workspace))[f as 'runs' | 'models'], ref)));
   for (const dir of candidates) {
     if (await stat(dir).then((s) => s.isDirectory(), () => false)) return dir;
   }
