@@ -205,7 +205,7 @@ async function trainStage(spec: StageSpec): Promise<Json> {
       extra['tensors_note'] = `pools filling: +${2 * batch} tensors per step expected until each holds 50 images`;
     }
     const pretrain = Number(resolved.extra['pretrainSteps'] ?? 0);
-    if (spec.kind === 'esrgan' && pretrain > (spec.warmup ?? 2) && pretrain < (spec.warmup ?? 2) + (spec.steps ?? 5)) {
+    if (spec.kind === 'esrgan' && pretrain >= (spec.warmup ?? 2) && pretrain < (spec.warmup ?? 2) + (spec.steps ?? 5)) {
       // The GAN phase starts inside the timed steps: D's Adam creates its moment tensors then.
       extra['tensors_note'] = `GAN phase starts at step ${pretrain}: +2 tensors per D variable (Adam moments) expected once`;
     }
