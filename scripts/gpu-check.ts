@@ -329,7 +329,7 @@ function summaryLine(name: string, r: Json): string {
   if (r['images_per_s'] !== undefined) {
     const piped = r['pipelined_images_per_s'] !== undefined ? `, ${r['pipelined_images_per_s']} img/s without per-step sync` : '';
     const gflops = r['gflops'] !== undefined ? `, ${r['gflops']} GFLOP/s` : '';
-    return `${name.padEnd(28)} ${r['images_per_s']} img/s, ${r['steps_per_s']} steps/s (step ${r['step_ms']} ms median, batch ${r['batch']}${gflops}${piped}); tensors flat: ${r['tensors_flat']}; on ${r['adapter'] ?? r['backend']}`;
+    return `${name.padEnd(28)} ${r['images_per_s']} img/s, ${r['steps_per_s']} steps/s (step ${r['step_ms']} ms median, batch ${r['batch']}${gflops}${piped}); tensors flat: ${r['tensors_flat']}${r['tensors_note'] ? ' (expected, see tensors_note)' : ''}; on ${r['adapter'] ?? r['backend']}`;
   }
   if (r['chosen'] !== undefined) {
     const rows = (r['table'] as Json[]).map((row) => `${row['name']}=${row['available'] ? 'yes' : 'no'}${row['gflops'] !== undefined ? `(${row['gflops']} GFLOP/s)` : ''}`);
