@@ -190,8 +190,10 @@ export class JobManager {
     if (answer.requestId === undefined) throw new AppError('INVALID_ARGUMENT', 'this control call was applied here; there is nothing to wait for');
     const waited = await waitForRequest(this.ws.catalog, answer.requestId, opts);
     if ('job' in waited) return { job: this.summary(waited.job), handledHere: false };
-    // the owner is gone: the usual path applies here (a running job is marked interrupted first)
-    this.applyRequest(waited.request);
+    // the owner is gone: the usual path applies here (a running job is marked interrupted first);
+    // a pause is then moot — an interrupted job resumes from its checkpoint like a paused one
+    const job = this.controllable(waited.request.jobId);
+    if (!(waited.request.action === 'pause' && job.state === 'interrupted')) this.applyRequest(waited.request);
     return { job: this.get(waited.request.jobId), handledHere: true };
   }
 

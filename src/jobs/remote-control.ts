@@ -116,9 +116,13 @@ export async function waitForRequest(cat: Catalog, requestId: number, opts: { ti
     const outcome = request.outcome;
     if (outcome && 'code' in outcome) throw new AppError(outcome.code, outcome.message);
     if (outcome && reached(request.action, job.state)) return { job };
-    if (request.handledAt === null && !ownerAlive(job)) {
-      if (claimJobRequest(cat, requestId, { code: 'JOB_STATE', message: `withdrawn: the owner (pid ${owner.pid}) stopped` })) return { ownerGone: true, request };
-      continue; // the owner took it just before it stopped: its outcome decides
+    if (!ownerAlive(job)) {
+      if (request.handledAt === null) {
+        if (claimJobRequest(cat, requestId, { code: 'JOB_STATE', message: `withdrawn: the owner (pid ${owner.pid}) stopped` })) return { ownerGone: true, request };
+        continue; // the owner took it just before it stopped: its outcome decides
+      }
+      // it took the request, then stopped before the job got there (crash, quit): act here
+      if (!reached(request.action, job.state)) return { ownerGone: true, request };
     }
     if (Date.now() >= deadline) {
       const who = `pid ${owner.pid} on ${owner.hostname}`;
