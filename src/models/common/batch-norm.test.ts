@@ -56,7 +56,7 @@ describe('closed-form batch norm', () => {
     layer.build(x.shape);
     const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
     const opt = tf.train.adam(1e-3);
-    const step = () => tf.tidy(() => opt.minimize(() => tf.mean(tf.square(layer.apply(x, { training: true }) as tf.Tensor)), false, vars));
+    const step = () => tf.tidy(() => { opt.minimize(() => tf.mean(tf.square(layer.apply(x, { training: true }) as tf.Tensor)), false, vars); });
     step();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) step();
