@@ -100,9 +100,9 @@ export type WaitResult = { job: JobRecord } | { ownerGone: true; request: JobReq
 
 /**
  * The requester's side: waits until the owner has applied request `requestId` and the job's row
- * shows the result. An error the owner answered is thrown as is. If the owner dies before taking
- * the request, the request is withdrawn and `{ ownerGone }` returned (the caller then acts
- * itself: the usual interrupted/recovery path). Past `timeoutMs`, a clear JOB_STATE error names
+ * shows the result. An error the owner answered is thrown as is. If the owner dies first (before
+ * taking the request, which is then withdrawn, or before the job got there) `{ ownerGone }` is
+ * returned and the caller acts itself: the usual interrupted/recovery path. Past `timeoutMs`, a clear JOB_STATE error names
  * the owner.
  */
 export async function waitForRequest(cat: Catalog, requestId: number, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<WaitResult> {
@@ -122,7 +122,7 @@ export async function waitForRequest(cat: Catalog, requestId: number, opts: { ti
         continue; // the owner took it just before it stopped: its outcome decides
       }
       // it took the request, then stopped before the job got there (crash, quit): act here
-      if (!reached(request.action, job.state)) return { ownerGone: true, request };
+      return { ownerGone: true, request };
     }
     if (Date.now() >= deadline) {
       const who = `pid ${owner.pid} on ${owner.hostname}`;
