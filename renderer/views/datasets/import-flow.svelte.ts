@@ -43,7 +43,7 @@ export class ImportFlow {
 
   async importPaths(paths: string[], name?: string, acceptPartial = false): Promise<string | null> {
     try {
-      const { jobId } = await api['datasets:import']({ paths, name, acceptPartial });
+      const { jobId } = await api['datasets:import']({ paths, name, ...(acceptPartial ? { acceptPartial } : {}) });
       this.track(jobId, acceptPartial ? undefined : () => void this.importPaths(paths, name, true));
       return jobId;
     } catch (error) {
