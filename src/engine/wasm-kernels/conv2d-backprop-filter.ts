@@ -19,7 +19,50 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { swapOuterInner, swapOuterMiddle } from './heap-ops.js';
-import { nhwcShape, toNhwc, withScratch } from './kernel-utils.js';
+import { nhwcShape, type Scratch, toNhwc, withScratch } from './kernel-utils.js';
+
+/** Up to this many filter rows (KH*KW*CI) the explicit im2col product beats the conv formulation. */
+const IM2COL_MAX_ROWS = 64;
+
+/**
+ * dW = P * dy with P the [KH*KW*CI, N*OH*OW] patch matrix gathered in JS and dy viewed as
+ * [N*OH*OW, CO]: one plain matmul whose result already is the [KH,KW,CI,CO] filter layout. For
+ * an RGB first layer the conv formulation hands XNNPACK only KH*KW*CI = 48 output rows and ran
+ * at ~3-5 GFLOP/s; P costs 16x the input in memory, hence the row limit.
+ */
+function viaIm2col(
+  s: Scratch,
+  x: TensorInfo,
+  dy: TensorInfo,
+  g: { kh: number; kw: number; sh: number; sw: number; top: number; left: number },
+): TensorInfo {
+  const [n, inH, inW, ci] = x.shape as [number, number, number, number];
+  const [, oh, ow, co] = dy.shape as [number, number, number, number];
+  const cols = n * oh * ow;
+  const patches = s.alloc([1, g.kh * g.kw * ci, cols]);
+  const src = s.view(x);
+  const dst = s.view(patches);
+  for (let i = 0; i < g.kh; i++) {
+    for (let j = 0; j < g.kw; j++) {
+      for (let c = 0; c < ci; c++) {
+        let o = ((i * g.kw + j) * ci + c) * cols;
+        for (let b = 0; b < n; b++) {
+          for (let y = 0; y < oh; y++) {
+            const row = y * g.sh + i - g.top;
+            const inside = row >= 0 && row < inH;
+            const base = (b * inH + row) * inW;
+            for (let z = 0; z < ow; z++) {
+              const col = z * g.sw + j - g.left;
+              dst[o++] = inside && col >= 0 && col < inW ? src[(base + col) * ci + c]! : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+  const product = s.run('BatchMatMul', { a: patches, b: s.reshape(dy, [1, cols, co]) }, { transposeA: false, transposeB: false });
+  return s.reshape(product, [g.kh, g.kw, ci, co]);
+}
 
 export function conv2dBackpropFilterWasm(args: {
   inputs: { x: TensorInfo; dy: TensorInfo };
@@ -46,6 +89,7 @@ export function conv2dBackpropFilterWasm(args: {
     const x = toNhwc(s, inputs.x, dataFormat);
     const dy = toNhwc(s, inputs.dy, dataFormat);
     const co = dy.shape[3]!;
+    if (kh * kw * ci <= IM2COL_MAX_ROWS) return viaIm2col(s, x, dy, { kh, kw, sh, sw, top: padInfo.top, left: padInfo.left });
     const xT = swapOuterInner(s, x, n, inH * inW, ci, [ci, inH, inW, n]);
     const dyT = swapOuterMiddle(s, dy, n, oh * ow, co, [oh, ow, n, co]);
     // The forward pass may have ignored trailing rows (stride leftovers, or a bottom pad); pad only
