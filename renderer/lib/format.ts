@@ -56,3 +56,11 @@ export function interruptedMessage(reason: string): string {
   const cause = reason.replace(/\s*[;,.—–-]+\s*(press\s+)?resume\b.*$/i, '').replace(/[.\s]+$/, '').trim() || 'The job stopped before it finished';
   return `${cause[0]!.toUpperCase()}${cause.slice(1)}. Press Resume to continue from the last checkpoint.`;
 }
+
+/**
+ * A core message as a person should read it: uploads live in a server-side staging folder
+ * (`…/staging/uploads/drop-…/photo.zip`); the person only knows the file they dropped.
+ */
+export function readableMessage(message: string): string {
+  return message.replace(/(?:[A-Za-z]:)?[^\s"'(]*[\\/]staging[\\/]uploads[\\/][^\\/\s]+[\\/]/g, '');
+}
