@@ -84,6 +84,44 @@ describe('BENCHMARKS.md', () => {
   });
 });
 
+describe('BENCHMARKS.md GPU section', () => {
+  it('renders a stored gpu-check report with its PyTorch yardsticks as ratios, only when one is stored', () => {
+    expect(renderBenchmarks(dir)).not.toContain('On a GPU machine');
+    const training = (extra: Record<string, unknown>) => ({ ok: true, preset: 'default', size: 32, batch: 64, warmup_ms: [900], tensors_before: 113, tensors_after: 113, tensors_flat: true, ...extra });
+    writeFileSync(join(dir, 'gpu-test.json'), JSON.stringify({
+      started: '2026-11-28T17:53:42.280Z', node: 'v20.20.2', tfjs: '4.22.0', nvidia_smi: 'Some GPU, 1.0', flops_per_image_dcgan32: 424058880,
+      device: { cpu: 'Some Xeon', cores: 16 },
+      stages: {
+        'adapter[default]': { ok: true, description: 'Some GPU / vendor', software: false, matmul_gflops: 3000 },
+        'adapter[backend=opengl]': { ok: false, reason: 'no adapter' },
+        'dcgan-webgpu': training({ images_per_s: 400, step_ms: 160, steps_per_s: 6.25, gflops: 169.6, pipelined_images_per_s: 380 }),
+        doctor: { ok: true, chosen: 'webgpu', table: [{ name: 'cuda', available: false }, { name: 'webgpu', available: true, gflops: 1000 }, { name: 'wasm', available: true, gflops: 22 }] },
+        'cyclegan-webgpu': training({ preset: 'small', size: 64, batch: 4, steps_per_s: 1, images_per_s: 4, step_ms: 1000, tensors_flat: false, tensors_before: 306, tensors_after: 370, tensors_note: 'pools filling' }),
+        'dcgan-wasm': training({ images_per_s: 32, step_ms: 2000, gflops: 13.4 }),
+        'dcgan-cpu': training({ batch: 4, images_per_s: 0.1, step_ms: 40000, gflops: 0.04, warmup_ms: [], tensors_before: 61, tensors_flat: false }),
+      },
+      yardsticks: {
+        'pytorch-cuda': { label: 'PyTorch CUDA', images_per_s: 4000, step_ms: 16 },
+        'pytorch-cpu': { label: 'PyTorch CPU, 16 threads', images_per_s: 1000, step_ms: 64 },
+      },
+    }));
+    const md = renderBenchmarks(dir);
+    const gpu = md.slice(md.indexOf('## On a GPU machine (borrowed once; not this machine)'));
+    expect(md.indexOf('## On a GPU machine')).toBeGreaterThan(md.indexOf('## DCGAN-32 training throughput'));
+    expect(gpu).toContain('at 2026-11-28 17:53 UTC');
+    expect(gpu).toMatch(/\| PyTorch CUDA \| 4,000 img\/s \(16 ms\/step\) \| 1\.00× \| 4\.00× \| 1,696 \(derived\) \| — \|/);
+    expect(gpu).toMatch(/\| DCGAN-32, tfjs webgpu \(Dawn defaults\), batch 64 \| 400 img\/s \(160 ms\/step; 380 without a read-back per step\) \| 0\.10× \| 0\.40× \| 170 \| yes \|/);
+    expect(gpu).toMatch(/tfjs wasm \(one core of the Some Xeon\), batch 64 \| 32 img\/s[^|]*\| 0\.008× \| 0\.03× \| 13\.4 \| yes \|/);
+    expect(gpu).toMatch(/tfjs cpu[^|]*\| 0\.10 img\/s[^|]*\| 0\.00003× \|[^\n]*one step, no warm-up: 61 → 113/);
+    expect(gpu).toMatch(/CycleGAN, tfjs webgpu, small 64², batch 4 \| 1\.000 steps\/s[^\n]*no, expected: pools filling \(306 → 370\)/);
+    expect(gpu).toMatch(/Dawn defaults \| Some GPU \/ vendor \| — \| — \| 3,000 \|/);
+    expect(gpu).toMatch(/Dawn backend=opengl \| failed: no adapter \|/);
+    expect(gpu).toContain('picked there: **webgpu** (cuda no, webgpu yes (1,000 GFLOP/s), wasm yes (22 GFLOP/s))');
+    expect(gpu).toMatch(/\*\*Bound by:\*\* tfjs-webgpu's generic WGSL kernels and per-op dispatch.*cuDNN fused kernels: 0\.10× PyTorch CUDA/);
+    expectWellFormedTables(md);
+  });
+});
+
 describe('bench time budget', () => {
   it('declares suites that fit 20 minutes in a full run and 5 in a quick one', () => {
     const sum = (k: 'quick' | 'full') => SUITES.reduce((s, suite) => s + suite.expectS[k], 0);

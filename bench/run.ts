@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only a,b] [-- --budget-min N]: runs each benchmark in its own
+// npm run bench [-- --quick] [-- --only a,b] [-- --budget-min N] [-- --report-only]: runs each benchmark in its own
 // process (so its peak RSS is its own), writes bench/results/<suite>.json and regenerates
 // BENCHMARKS.md from every stored result (with --only, the other suites keep their last one).
 // Figures are reported as ratios to a yardstick measured in the same run, never as asserts.
@@ -99,6 +99,12 @@ async function runSuite(suite: Suite, quick: boolean, runStartedAt: string, limi
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--report-only')) {
+    // re-render from the stored results (e.g. after a report change or an added GPU report), no suite runs
+    writeFileSync(join(ROOT, 'BENCHMARKS.md'), renderBenchmarks(RESULTS));
+    console.error('wrote BENCHMARKS.md from bench/results/ (no suite run)');
+    return;
+  }
   const quick = argv.includes('--quick');
   const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice(7) ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
   const only = onlyArg ? new Set(onlyArg.split(',')) : null;
