@@ -34,6 +34,8 @@ test('two pretrained ESRGANs on one dropped image: side by side with one zoom, t
   await expect(page.getByTestId('compare-stat-a')).toContainText('64×48');
   await expect(page.getByTestId('compare-stat-b')).toContainText('64×48');
   await expect(page.getByTestId('compare-download')).toBeVisible();
+  // super-resolution: each output's faithfulness to the input (PSNR / SSIM when scaled back down)
+  await expect(page.getByTestId('compare-stat-a')).toContainText(/dB · SSIM 0\.\d{3} vs input/);
 
   // one zoom for both panes
   await paneA.focus();

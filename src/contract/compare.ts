@@ -42,6 +42,14 @@ export interface CompareSideResult extends CompareSide {
    *  engine starts also its backend start-up (so compare warm figures, or run the pair twice) */
   seconds: number | null;
   error: { code: ErrorCode; message: string } | null;
+  /**
+   * super-resolution only, once both sides are done: the output scaled back down to the input's
+   * size (bicubic) against the input itself, on luma. It measures faithfulness to the input (a
+   * model that shifts colours or invents structure scores lower), not sharpness; null when the
+   * input is too small to measure (SSIM needs 11 px).
+   */
+  psnr?: number | null;
+  ssim?: number | null;
 }
 
 export interface CompareResult {

@@ -6,11 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { Handlers } from '../contract/api.js';
 import { BatchSpec } from '../contract/batch.js';
 import type { CompareResult, CompareSide, CompareSideResult, CompareTask } from '../contract/compare.js';
 import { AppError, type ErrorCode } from '../contract/errors.js';
+import type { RawImage } from '../inference/image-io.js';
+import { psnrY, ssimY } from '../metrics/psnr-ssim.js';
 import { getGalleryItem } from '../workspace/gallery-repo.js';
 import { batchItems, getJob } from '../workspace/jobs-repo.js';
 import { batchHandlers, DEFAULT_MAX_PIXELS } from './batch.js';
@@ -32,6 +34,7 @@ interface CompareRecord {
 
 const RECORD = 'compare.json';
 const SIDE_BY_SIDE = 'side-by-side.png';
+const METRICS = 'fidelity.json';
 /** the gap between the two pictures in the side-by-side PNG, in pixels */
 const GAP = 8;
 
@@ -114,11 +117,48 @@ async function resultOf(ctx: AppContext, record: CompareRecord): Promise<Compare
   const sides = [await sideResult(ctx, record.sides[0]!), await sideResult(ctx, record.sides[1]!)] as [CompareSideResult, CompareSideResult];
   let sideBySide: string | null = null;
   if (sides.every((s) => s.output)) {
-    const file = join(compareDir(ctx, record.id), SIDE_BY_SIDE);
+    const dir = compareDir(ctx, record.id);
+    const file = join(dir, SIDE_BY_SIDE);
     if (!existsSync(file)) await composeSideBySide(sides.map((s) => join(ctx.ws.root, s.output!)), file);
     sideBySide = workspaceRelative(ctx.ws, file);
+    if (record.task === 'superres') {
+      const scores = await cachedFidelity(join(dir, METRICS), join(ctx.ws.root, record.input), sides.map((s) => join(ctx.ws.root, s.output!)));
+      sides.forEach((s, i) => Object.assign(s, scores[i]));
+    }
   }
   return { id: record.id, task: record.task, input: record.input, inputWidth: record.inputWidth, inputHeight: record.inputHeight, createdAt: record.createdAt, sides, sideBySide };
+}
+
+type Fidelity = { psnr: number | null; ssim: number | null };
+
+/** Computed once per comparison (a few ms for small images, but every compare:get would repeat it). */
+async function cachedFidelity(cache: string, input: string, outputs: string[]): Promise<Fidelity[]> {
+  if (existsSync(cache)) return JSON.parse(await readFile(cache, 'utf8')) as Fidelity[];
+  const scores = await Promise.all(outputs.map((o) => fidelity(input, o)));
+  await writeFile(cache, JSON.stringify(scores));
+  return scores;
+}
+
+/** The output scaled back down to the input's size against the input, on luma (see the contract). */
+export async function fidelity(input: string, output: string): Promise<Fidelity> {
+  const flat = (s: Sharp) => s.flatten({ background: '#ffffff' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const raw = (x: { data: Buffer; info: OutputInfo }): RawImage => ({
+    data: new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.length), width: x.info.width, height: x.info.height, channels: x.info.channels as RawImage['channels'],
+  });
+  try {
+    const a = await flat(sharp(input));
+    const b = await flat(sharp(output).resize(a.info.width, a.info.height, { kernel: 'cubic', fit: 'fill' }));
+    const psnr = psnrY(raw(a), raw(b));
+    let ssim: number | null = null;
+    try {
+      ssim = ssimY(raw(a), raw(b));
+    } catch {
+      ssim = null; // under 11 px: no SSIM window fits
+    }
+    return { psnr: Number.isFinite(psnr) ? psnr : null, ssim };
+  } catch {
+    return { psnr: null, ssim: null };
+  }
 }
 
 /** Both pictures at the taller one's height, left to right, on a neutral gap. */

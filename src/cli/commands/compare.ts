@@ -83,7 +83,8 @@ export const compareCommand: Command = {
       } else {
         for (const [i, side] of result.sides.entries()) {
           const label = `${String.fromCharCode(65 + i)} ${side.model}${side.direction ? ` ${side.direction}` : ''}`;
-          if (side.output) ctx.io.out(`${label}: ${side.width}×${side.height} in ${side.seconds?.toFixed(1) ?? '?'} s → ${written[i === 0 ? 'a' : 'b']}`);
+          const fidelity = side.psnr != null ? `, ${side.psnr.toFixed(2)} dB${side.ssim != null ? ` / SSIM ${side.ssim.toFixed(3)}` : ''} against the input when scaled back down` : '';
+          if (side.output) ctx.io.out(`${label}: ${side.width}×${side.height} in ${side.seconds?.toFixed(1) ?? '?'} s${fidelity} → ${written[i === 0 ? 'a' : 'b']}`);
           else ctx.io.err(`${label}: ${side.state}${side.error ? `: ${side.error.code}: ${side.error.message}` : ''}`);
         }
         if (written.sideBySide) ctx.io.out(`side by side → ${written.sideBySide}`);
