@@ -34,6 +34,16 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
+/**
+ * One row of the command table (commands/index.ts): what `gan-studio --help` lists, and how to
+ * import the command's module when it runs, so the list itself costs no import.
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<Command>;
+}
+
 /** Exit codes: 0 ok, 1 the work failed, 2 usage error, 130 interrupted. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 

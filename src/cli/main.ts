@@ -65,12 +65,14 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     io.out(version());
     return EXIT.ok;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.err(`gan-studio: unknown command "${name}"`);
     io.err(usage());
     return EXIT.usage;
   }
+  // only the chosen command's module (and what it needs, e.g. tfjs) is imported
+  const cmd = await entry.load();
   const controller = new AbortController();
   const onSigint = () => controller.abort(new AppError('CANCELLED', 'interrupted by the user'));
   process.once('SIGINT', onSigint);

@@ -15,7 +15,7 @@ import { planBatch, type BatchPlan } from '../jobs/batch/plan.js';
 import type { BatchModel, FrozenBatch } from '../jobs/batch/processors.js';
 import { buildReport } from '../jobs/batch/report.js';
 import { newJobId } from '../jobs/job-manager.js';
-import { writeFileAtomic } from '../inference/image-io.js';
+import { writeFileAtomic } from '../inference/write-file-atomic.js';
 import { batchItems, getJob } from '../workspace/jobs-repo.js';
 import { getRun } from '../workspace/runs-repo.js';
 import type { AppContext } from './context.js';

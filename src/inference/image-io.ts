@@ -2,9 +2,9 @@
 // through here so EXIF orientation, gray/alpha handling and output formats are decided once.
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { AppError } from '../contract/errors.js';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 export type OutputFormat = 'png' | 'jpg' | 'webp';
 
@@ -53,22 +53,8 @@ export async function encodeImage(img: RawImage, format: OutputFormat = 'png', q
   return pipeline.png({ compressionLevel: 6 }).toBuffer();
 }
 
-/**
- * Writes a file atomically (temp name, then rename) so a cancelled or crashed job never leaves
- * a partial output under the final name.
- */
-export async function writeFileAtomic(path: string, data: Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.partial-${process.pid}-${Date.now()}`;
-  const { writeFile } = await import('node:fs/promises');
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-}
+// moved out so that modules which only write files do not load tfjs and sharp; re-exported for existing callers
+export { writeFileAtomic };
 
 export async function writeTensorImage(path: string, t: tf.Tensor3D, options: { range?: [number, number]; format?: OutputFormat; quality?: number } = {}): Promise<void> {
   const raw = await tensorToRaw(t, options.range ?? [-1, 1]);

@@ -1,6 +1,6 @@
 // The batch report: every item with its status, as JSON and CSV.
 import type { BatchItemReport, BatchReport } from '../../contract/batch.js';
-import { writeFileAtomic } from '../../inference/image-io.js';
+import { writeFileAtomic } from '../../inference/write-file-atomic.js';
 
 function csvCell(value: string | undefined | null): string {
   const v = value ?? '';
