@@ -14,6 +14,7 @@ import {
   TF_BACKEND,
 } from './backend-types.js';
 import { matmulProbe } from './device-info.js';
+import { readCachedChoice, writeCachedChoice } from './backend-cache.js';
 import { errorText, importOptional, NATIVE_PACKAGES, probeNative } from './native-probe.js';
 import { prepareWasm } from './wasm-setup.js';
 import { installWebGpu } from './webgpu-setup.js';
@@ -165,6 +166,8 @@ export async function selectBackend(pref: BackendPref = 'auto', opts: SelectOpti
   if (forced && !forced.available) forced.reason += `; fell back to ${chosen}`;
   const row = rows.get(chosen)!;
   row.reason = `chosen: ${row.reason}`;
+  // every fresh probe (doctor, system:info, initTf) refreshes what initTfCached reuses
+  writeCachedChoice(pref, { chosen, table }, probed.get('webgpu')?.dawnOptions);
   return { chosen, table };
 }
 
@@ -200,4 +203,26 @@ export async function initTf(pref: BackendPref = 'auto', opts: SelectOptions = {
     }
   }
   throw new Error('no tfjs backend could be started (even cpu failed)');
+}
+
+/**
+ * initTf without the probes when this machine's last choice for `pref` is remembered
+ * (backend-cache.ts: same runtime, packages and GPU driver, under a week old). A remembered
+ * backend that will not start now falls back to a fresh probe, which rewrites the cache.
+ */
+export async function initTfCached(pref: BackendPref = 'auto', opts: SelectOptions = {}): Promise<BackendSelection & { fromCache: boolean }> {
+  const cached = readCachedChoice(pref);
+  if (cached) {
+    try {
+      if (cached.dawnOptions) probed.set('webgpu', { name: 'webgpu', ok: true, reason: 'remembered', dawnOptions: cached.dawnOptions });
+      await activate(cached.chosen);
+      return { chosen: cached.chosen, table: cached.table, fromCache: true };
+    } catch {
+      // the machine changed in a way the key does not see: probe afresh below
+    }
+  }
+  const fresh = await initTf(pref, opts);
+  // initTf may have fallen back from the probed choice in-process: remember what really started
+  writeCachedChoice(pref, fresh, probed.get('webgpu')?.dawnOptions);
+  return { ...fresh, fromCache: false };
 }
