@@ -13,6 +13,8 @@ export default defineConfig({
           include: ['src/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['./scripts/vitest-global-setup.ts'],
+          // hermetic: tests never read or write the user's remembered backend choice
+          env: { GAN_STUDIO_BACKEND_CACHE: 'off' },
           // generous: CI machines have 2 cores, and crash/resume tests fork real engine processes
           testTimeout: 180_000,
           hookTimeout: 120_000,
