@@ -128,6 +128,15 @@ describe('import', () => {
     expect(existsSync(join(ws.root, 'evil.png'))).toBe(false);
     expect(await readdir(ws.layout.staging)).toEqual([]);
 
+    // refused alone: one sentence with the user's name for the archive, one count, each reason once, the fix
+    const alone = await importIntoWorkspace(ws, { paths: [join(tmp, 'traversal.zip')] }, ctx()).catch((e: unknown) => e);
+    expect(alone).toBeInstanceOf(AppError);
+    const aloneMessage = (alone as AppError).message;
+    expect((alone as AppError).code).toBe('ZIP_UNSAFE_PATH');
+    expect(aloneMessage).toMatch(/^no usable images: archive traversal\.zip was not imported because 1 of its 2 entries were refused \(traversal\.zip\/\.\.\/evil\.png: .+\) — .*--accept-partial/);
+    expect(aloneMessage.split('evil.png').length - 1).toBe(1);
+    expect(aloneMessage).not.toContain(tmp);
+    expect(aloneMessage).not.toMatch(/\d+ refused/);
     const partial = await importIntoWorkspace(ws, { paths: [join(tmp, 'traversal.zip')], acceptPartial: true }, ctx());
     expect(partial.accepted).toBe(1);
     expect(partial.rejected.map((r) => r.code)).toEqual(['ZIP_UNSAFE_PATH']);

@@ -163,19 +163,16 @@ async function runImport(ws: Workspace, datasetId: string, options: ImportOption
   }
   meter.tick(true);
 
-  return finishImport(ws, datasetId, journal, skipped, options.paths.join(', '), options.validationFraction, ctx);
+  // the user's own names: an upload's server-side staging path never reaches a message
+  const what = options.paths.map((p) => basename(p) || p).join(', ');
+  return finishImport(ws, datasetId, journal, skipped, what, options.validationFraction, ctx);
 }
 
 /** Split, stats and mosaic, then the one update that makes the dataset visible. */
 async function finishImport(ws: Workspace, datasetId: string, journal: Journal, skipped: number, what: string, validationFraction: number | undefined, ctx: TaskContext): Promise<ImportReport> {
   const { signal } = ctx;
   const report = journal.report;
-  if (report.accepted === 0) {
-    const reasons = report.rejected.slice(0, 5).map((r) => `  ${r.message}`).join('\n');
-    const more = report.rejected.length > 5 ? `\n  ... and ${report.rejected.length - 5} more` : '';
-    // the first refusal's own code (ZIP_UNSAFE_PATH, UNSUPPORTED_FORMAT, ...) tells the UI which fix to offer
-    throw new AppError(report.rejected[0]?.code ?? 'INVALID_ARGUMENT', `no usable images in ${what} (${report.rejected.length} refused, ${report.duplicates.length} duplicates, ${skipped} hidden/system files skipped)${reasons ? `:\n${reasons}${more}` : ''}`);
-  }
+  if (report.accepted === 0) throw noUsableImages(report.rejected, report.duplicates.length, skipped, what);
   signal.throwIfAborted();
   const all = datasetImageRecords(ws.catalog, datasetId);
   markValidation(ws.catalog, datasetId, chooseValidation(all.map((r) => r.hash), validationFraction ?? DEFAULT_VALIDATION_FRACTION));
@@ -185,6 +182,21 @@ async function finishImport(ws: Workspace, datasetId: string, journal: Journal, 
   finishDataset(ws.catalog, datasetId, { stats: computeStats(all), mosaic: mosaic ? datasetRel(datasetId, 'mosaic.png') : null, skipped });
   await rm(importStagingDir(ws.layout, datasetId), { recursive: true, force: true });
   return { datasetId, accepted: report.accepted, duplicates: report.duplicates, rejected: report.rejected, skipped };
+}
+
+/**
+ * The error for an import that kept nothing. An archive refused as a whole already has one row
+ * that names it, its count and its first reasons, so its entries' own rows are left out here:
+ * each refusal is told once and the count matches the reasons listed.
+ */
+function noUsableImages(rejected: readonly RejectedFile[], duplicates: number, skipped: number, what: string): AppError {
+  const top = rejected.filter((r) => !rejected.some((archive) => archive !== r && r.file.startsWith(`${archive.file}/`)));
+  // the first refusal's own code (ZIP_UNSAFE_PATH, UNSUPPORTED_FORMAT, ...) tells the UI which fix to offer
+  const code = top[0]?.code ?? 'INVALID_ARGUMENT';
+  if (top.length === 1 && duplicates === 0) return new AppError(code, `no usable images: ${top[0]!.message}`);
+  const reasons = top.slice(0, 5).map((r) => `  ${r.message}`).join('\n');
+  const more = top.length > 5 ? `\n  ... and ${top.length - 5} more` : '';
+  return new AppError(code, `no usable images in ${what} (${top.length} refused, ${duplicates} duplicates, ${skipped} hidden/system files skipped)${reasons ? `:\n${reasons}${more}` : ''}`);
 }
 
 /**
@@ -266,10 +278,12 @@ async function importZip(
           for (const rel of o.written) await unlink(join(ws.root, rel)).catch(() => {});
         } else if (o.state === 'rejected') journal.add(o);
       }
-      const first = refused[0]!;
+      const total = plan.entries.length + plan.refused.length;
+      const reasons = refused.slice(0, 3).map((r) => r.message).join('; ');
+      const more = refused.length > 3 ? `; and ${refused.length - 3} more` : '';
       journal.add({
-        state: 'rejected', source: zipItem.name, code: first.code,
-        message: `${zipItem.name}: ${refused.length} of ${plan.entries.length + plan.refused.length} entries were refused (first: ${first.message}), so nothing from this archive was imported — fix the archive, or import the valid part (--accept-partial)`,
+        state: 'rejected', source: zipItem.name, code: refused[0]!.code,
+        message: `archive ${zipItem.name} was not imported because ${refused.length} of its ${total} ${total === 1 ? 'entry was' : 'entries were'} refused (${reasons}${more}) — fix or remove ${refused.length === 1 ? 'that entry' : 'those entries'} and import the archive again, or import its valid part (--accept-partial)`,
       });
     } else {
       for (const o of outcomes) journal.add(claimOrDuplicate(sc, o));
