@@ -40,6 +40,11 @@ export interface JobView {
 }
 
 const FINAL: readonly JobState[] = ['done', 'failed', 'cancelled', 'interrupted'];
+/** a live job silent this long is probably run by another process (a CLI `train`, a second app) */
+const QUIET_MS = 3000;
+const POLL_MS = 2000;
+/** how often to look for jobs other processes started, when nothing live needs watching */
+const DISCOVER_MS = 10_000;
 const MAX_SERIES = 20_000;
 const MAX_LOGS = 500;
 
@@ -64,6 +69,10 @@ export class JobsStore {
   // callbacks, not UI state: deliberately not reactive
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #listeners = new Set<Listener>();
+  // when this process last heard of each job (its own clock, not the sender's): the owner of a job
+  // sends events only to its own UI, so a live job that stays silent is followed by polling
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #heardAt = new Map<string, number>();
 
   list = $derived(Object.values(this.jobs).sort((a, b) => b.createdAt - a.createdAt));
   active = $derived(this.list.filter((j) => !isFinal(j.state)));
@@ -83,9 +92,10 @@ export class JobsStore {
   }
 
   /** Seeds the store from `jobs:list` (events that arrive later still win). */
-  hydrate(summaries: JobSummary[]): void {
+  hydrate(summaries: JobSummary[], now = Date.now()): void {
     for (const s of summaries) {
       if (this.jobs[s.id]) continue;
+      this.#heardAt.set(s.id, now);
       this.jobs[s.id] = {
         ...blankJob(s.id, s.createdAt),
         kind: s.kind, title: s.title, state: s.state, position: s.position, runId: s.runId,
@@ -100,6 +110,7 @@ export class JobsStore {
     if (!existing) this.jobs[e.jobId] = blankJob(e.jobId, e.at);
     const job = this.jobs[e.jobId];
     const wasFinal = existing ? isFinal(job.state) : false;
+    this.#heardAt.set(e.jobId, Date.now());
     job.updatedAt = Math.max(job.updatedAt, e.at);
     switch (e.type) {
       case 'queued':
@@ -168,6 +179,73 @@ export class JobsStore {
     }
     if (!wasFinal && isFinal(job.state) && job.kind) this.finished[job.kind]++;
     for (const cb of this.#listeners) cb(e, job);
+  }
+
+  /** Live jobs no event has reached for `quietMs`: their owner is another process. */
+  quiet(now = Date.now(), quietMs = QUIET_MS): JobView[] {
+    return this.active.filter((j) => now - (this.#heardAt.get(j.id) ?? 0) >= quietMs);
+  }
+
+  /**
+   * Applies a fresh `jobs:list` to the jobs events do not reach: new ones are added, quiet live
+   * ones take the catalog's state and progress. A job that hears events keeps what they said, and
+   * a job that ended stays ended (the catalog may lag the channel by a write).
+   */
+  refresh(summaries: JobSummary[], now = Date.now(), quietMs = QUIET_MS): void {
+    for (const s of summaries) {
+      const job = this.jobs[s.id];
+      if (!job) {
+        this.hydrate([s], now);
+        continue;
+      }
+      if (isFinal(job.state) || now - (this.#heardAt.get(s.id) ?? 0) < quietMs) continue;
+      job.kind = s.kind;
+      job.title = s.title;
+      job.state = s.state;
+      job.position = s.position;
+      job.runId = s.runId ?? job.runId;
+      // a periodic catalog write can lag the last progress this UI saw: never step back
+      if (s.progress && (!job.progress || s.progress.done >= job.progress.done || s.progress.total !== job.progress.total)) job.progress = s.progress;
+      job.error = s.error;
+      job.errorCount = Math.max(job.errorCount, s.errors);
+      if (s.result) job.result = s.result;
+      job.startedAt ??= s.startedAt;
+      job.endedAt = s.endedAt ?? job.endedAt;
+      if (isFinal(job.state)) {
+        if (s.state === 'done' && job.progress && job.progress.total > 0) job.progress = { ...job.progress, done: job.progress.total, eta: 0 };
+        this.finished[s.kind]++;
+      }
+    }
+  }
+
+  /**
+   * Polls `list` every ~2 s while a live job is quiet (run by another process), and every 10 s
+   * otherwise to pick up jobs other processes start. Returns a stop function.
+   */
+  follow(list: () => Promise<JobSummary[]>, opts: { pollMs?: number; discoverMs?: number; quietMs?: number } = {}): () => void {
+    const pollMs = opts.pollMs ?? POLL_MS;
+    const discoverMs = opts.discoverMs ?? DISCOVER_MS;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let lastPoll = Date.now();
+    const tick = async () => {
+      const now = Date.now();
+      if (this.quiet(now, opts.quietMs).length > 0 || now - lastPoll >= discoverMs) {
+        lastPoll = now;
+        try {
+          const summaries = await list();
+          if (!stopped) this.refresh(summaries, Date.now(), opts.quietMs);
+        } catch {
+          // the server is away for a moment: the next tick tries again
+        }
+      }
+      if (!stopped) timer = setTimeout(tick, pollMs);
+    };
+    timer = setTimeout(tick, pollMs);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }
 
   #applyMetrics(job: JobView, step: number, values: Record<string, number>) {
