@@ -11,7 +11,7 @@ import { importOptional } from '../jobs/engine-tasks.js';
 import { listRuns } from '../workspace/runs-repo.js';
 import { folderBytes } from '../workspace/workspace.js';
 import type { AppContext } from './context.js';
-import { requireRun, runDir } from './runs.js';
+import { requireRun, runDir, runFolderFacts } from './runs.js';
 import { validateModelFolder } from './model-folder.js';
 import { zipFiles } from './batch.js';
 
@@ -25,6 +25,17 @@ interface PretrainedCatalog {
 }
 
 const pretrained = () => importOptional<PretrainedCatalog>('../models/pretrained/catalog.js', 'pretrained models');
+
+/**
+ * A trained model's size is its newest checkpoint (what export copies and generation loads),
+ * not the whole run folder with older checkpoints and samples. Read without tfjs: names only.
+ */
+async function latestCheckpointBytes(dir: string): Promise<number> {
+  const checkpoints = join(dir, 'checkpoints');
+  const newest = (await readdir(checkpoints).catch(() => [] as string[])).filter((n) => /^step-\d+$/.test(n))
+    .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).at(-1);
+  return newest ? folderBytes(join(checkpoints, newest)) : 0;
+}
 
 export async function resolvePretrained(model: string, scale?: number): Promise<string | null> {
   try {
@@ -73,11 +84,15 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
 
   return {
     'models:list': async () => {
-      const trained: ModelInfo[] = listRuns(ws.catalog).filter((r) => r.step > 0).map((r) => ({
-        id: r.id, name: r.name, source: 'trained', task: r.task, family: r.model,
-        ...(r.spec.scale ? { scale: r.spec.scale } : {}), ...(r.spec.size ? { size: r.spec.size } : {}),
-        bytes: 0, createdAt: r.createdAt, metrics: r.lastMetrics,
-      }));
+      const trained: ModelInfo[] = [];
+      for (const r of listRuns(ws.catalog).filter((run) => run.step > 0)) {
+        const { size } = await runFolderFacts(ctx, r);
+        trained.push({
+          id: r.id, name: r.name, source: 'trained', task: r.task, family: r.model,
+          ...(r.spec.scale ? { scale: r.spec.scale } : {}), ...(size ? { size } : {}),
+          bytes: await latestCheckpointBytes(runDir(ctx, r.id)), createdAt: r.createdAt, metrics: r.lastMetrics,
+        });
+      }
       let shipped: ModelInfo[] = [];
       try {
         shipped = (await pretrained()).pretrainedModelInfos();

@@ -8,7 +8,7 @@ import { AppError } from '../contract/errors.js';
 import type { CheckpointInfo, RunSummary, SampleInfo } from '../contract/runs.js';
 import { importOptional } from '../jobs/engine-tasks.js';
 import { isLocked } from '../jobs/run-lock.js';
-import { readMetrics, runPaths } from '../training/run-files.js';
+import { readMetrics, readRunSpec, runPaths } from '../training/run-files.js';
 import { getDataset } from '../workspace/datasets-repo.js';
 import { deleteGalleryForRun } from '../workspace/gallery-repo.js';
 import { getJob } from '../workspace/jobs-repo.js';
@@ -28,8 +28,29 @@ export function requireRun(ctx: AppContext, id: string): RunSummary {
   return run;
 }
 
+/**
+ * The row plus what only the run folder knows: disk use, and from spec.json the resolved step
+ * count (a preset fills `steps` when the request left it out, so the row may hold 0) and the
+ * backend the engine really trained on. What the folder corrects is written back to the row.
+ */
 async function withBytes(ctx: AppContext, run: RunSummary): Promise<RunSummary> {
-  return { ...run, bytes: await folderBytes(runDir(ctx, run.id)) };
+  const facts = await runFolderFacts(ctx, run);
+  return { ...run, totalSteps: facts.totalSteps, backend: facts.backend, bytes: await folderBytes(runDir(ctx, run.id)) };
+}
+
+export interface RunFolderFacts {
+  totalSteps: number;
+  backend: string | null;
+  /** the image side the run trains on (its preset's when the request named none) */
+  size: number | null;
+}
+
+export async function runFolderFacts(ctx: AppContext, run: RunSummary): Promise<RunFolderFacts> {
+  const saved = await readRunSpec(runDir(ctx, run.id));
+  const totalSteps = saved?.spec.steps ?? run.totalSteps;
+  const backend = saved?.backend ?? run.backend;
+  if (totalSteps !== run.totalSteps || backend !== run.backend) updateRun(ctx.ws.catalog, run.id, { totalSteps, backend });
+  return { totalSteps, backend, size: saved?.spec.size ?? run.spec.size ?? null };
 }
 
 function assertNotLocked(ctx: AppContext, id: string): void {

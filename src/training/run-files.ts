@@ -12,6 +12,8 @@ export interface RunSpecFile {
   configHash: string;
   spec: ResolvedSpec;
   createdAt: number;
+  /** the tfjs backend the latest session trained on (lists show it; the spec only says what was asked) */
+  backend?: string;
 }
 
 export const runPaths = (runDir: string) => ({

@@ -73,7 +73,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
     const diffs = configDifferences(savedSpec, spec);
     throw new AppError('CONFIG_MISMATCH', `cannot resume ${runDir} with a different configuration: ${diffs.join('; ') || 'config hash differs'}. Resume with the run's own settings or start a new run`);
   }
-  await writeRunSpec(runDir, { format: 1, family: family.id, configHash: hash, spec, createdAt: saved?.createdAt ?? Date.now() });
+  await writeRunSpec(runDir, { format: 1, family: family.id, configHash: hash, spec, createdAt: saved?.createdAt ?? Date.now(), backend: tf.getBackend() });
 
   const model = family.create(spec, stepRandom(spec.seed));
   let step = 0;
