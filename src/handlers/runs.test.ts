@@ -33,7 +33,7 @@ async function dataset(name: string, count: number, side: number, tint: number):
   const { jobId } = await call('datasets:import', { paths: [dir], name });
   const done = await app.jobs.settled(jobId);
   expect(done.state, JSON.stringify(done.error)).toBe('done');
-  return (done.result as ImportReport).datasetId;
+  return (done.result as unknown as ImportReport).datasetId;
 }
 
 async function trainToEnd(spec: Input<'runs:start'>['spec']): Promise<string> {
