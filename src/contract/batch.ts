@@ -33,6 +33,10 @@ export interface BatchItemReport {
   status: 'ok' | 'skipped' | 'failed';
   code?: string;
   message?: string;
+  /** ok items: this item's own processing time in milliseconds (model loading on first use
+   *  included; queue wait and engine/backend start-up not); absent for items finished before a
+   *  pause or crash, and for skipped ones */
+  ms?: number;
 }
 
 export interface BatchReport {

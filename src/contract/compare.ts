@@ -38,9 +38,13 @@ export interface CompareSideResult extends CompareSide {
   width: number | null;
   height: number | null;
   bytes: number | null;
-  /** the job's wall time once done: loading the model included, and for the first job after the
-   *  engine starts also its backend start-up (so compare warm figures, or run the pair twice) */
+  /** the side's own processing time once done (the batch item's time: loading the model
+   *  included, queue wait and engine/backend start-up not), so both sides compare fairly;
+   *  the job's wall time when the item time is unknown (a report from an older version) */
   seconds: number | null;
+  /** the job's wall time once done: for the first job after the engine starts it includes the
+   *  backend start-up, and for the second side the wait behind the first */
+  wallSeconds: number | null;
   error: { code: ErrorCode; message: string } | null;
   /**
    * super-resolution only, once both sides are done: the output scaled back down to the input's

@@ -85,6 +85,10 @@ describe('batch through the handlers and a forked engine', () => {
       ['zz/unreadable.png', 'UNREADABLE_FILE'],
     ].sort());
     for (const f of failed) expect(f.message).toBeTruthy();
+    // each processed item carries its own time (compare uses it); failed ones have none to give
+    const ok = report.items.filter((i) => i.status === 'ok');
+    expect(ok.every((i) => typeof i.ms === 'number' && i.ms > 0)).toBe(true);
+    expect(failed.every((i) => i.ms === undefined)).toBe(true);
     const csv = await readFile(join(dir, 'report.csv'), 'utf8');
     expect(csv.trim().split('\n')).toHaveLength(101);
 
@@ -115,6 +119,7 @@ describe('batch through the handlers and a forked engine', () => {
     expect(second.skipped).toBe(95);
     expect(second.ok).toBe(1); // the unreadable file is readable now
     expect(second.failed).toBe(4);
+    expect(second.items.filter((i) => i.status === 'skipped').every((i) => i.ms === undefined)).toBe(true);
   }, 120_000);
 
   it('rejects malformed arguments with INVALID_ARGUMENT and changes nothing', async () => {

@@ -8,14 +8,14 @@ import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/prom
 import { basename, extname, join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { Handlers } from '../contract/api.js';
-import { BatchSpec } from '../contract/batch.js';
+import { BatchSpec, type BatchReport } from '../contract/batch.js';
 import type { CompareResult, CompareSide, CompareSideResult, CompareTask } from '../contract/compare.js';
 import { AppError, type ErrorCode } from '../contract/errors.js';
 import type { RawImage } from '../inference/image-io.js';
 import { psnrY, ssimY } from '../metrics/psnr-ssim.js';
 import { getGalleryItem } from '../workspace/gallery-repo.js';
 import { batchItems, getJob } from '../workspace/jobs-repo.js';
-import { batchHandlers, DEFAULT_MAX_PIXELS } from './batch.js';
+import { batchHandlers, DEFAULT_MAX_PIXELS, jobDir } from './batch.js';
 import type { AppContext } from './context.js';
 import { workspaceRelative } from './gallery-record.js';
 
@@ -100,17 +100,34 @@ async function resolveInput(ctx: AppContext, input: string | undefined, galleryI
 
 async function sideResult(ctx: AppContext, side: CompareRecord['sides'][number]): Promise<CompareSideResult> {
   const job = getJob(ctx.ws.catalog, side.jobId);
-  const base = { ...side, output: null, width: null, height: null, bytes: null, seconds: null };
+  const base = { ...side, output: null, width: null, height: null, bytes: null, seconds: null, wallSeconds: null };
   if (!job) return { ...base, state: 'failed', error: { code: 'NOT_FOUND', message: `job ${side.jobId} is gone from the catalog` } };
   const item = job.state === 'done' ? batchItems(ctx.ws.catalog, side.jobId)[0] : undefined;
   const error = job.error ?? (item && item.status === 'failed' ? { code: (item.code ?? 'INTERNAL') as ErrorCode, message: item.message ?? 'failed' } : null);
   if (!item?.output || item.status === 'failed') return { ...base, state: error && job.state === 'done' ? 'failed' : job.state, error };
   const meta = await sharp(item.output).metadata().catch(() => null);
   const bytes = (await stat(item.output).catch(() => null))?.size ?? null;
+  const wallSeconds = job.startedAt && job.endedAt ? (job.endedAt - job.startedAt) / 1000 : null;
+  const itemMs = await itemTime(ctx, side.jobId);
   return {
     ...base, state: job.state, error: null, output: workspaceRelative(ctx.ws, item.output), width: meta?.width ?? null, height: meta?.height ?? null, bytes,
-    seconds: job.startedAt && job.endedAt ? (job.endedAt - job.startedAt) / 1000 : null,
+    seconds: itemMs !== null ? itemMs / 1000 : wallSeconds, wallSeconds,
   };
+}
+
+/**
+ * The one item's own processing time from the job's report: the job's wall time also holds the
+ * backend start-up (first job after the engine starts) and the second side's wait in the queue,
+ * which would make whichever side ran first look slower. The catalog rows do not keep it.
+ */
+async function itemTime(ctx: AppContext, jobId: string): Promise<number | null> {
+  try {
+    const report = JSON.parse(await readFile(join(jobDir(ctx, jobId), 'report.json'), 'utf8')) as BatchReport;
+    const ms = report.items[0]?.ms;
+    return typeof ms === 'number' ? ms : null;
+  } catch {
+    return null;
+  }
 }
 
 async function resultOf(ctx: AppContext, record: CompareRecord): Promise<CompareResult> {

@@ -35,11 +35,15 @@ describe('gan-studio compare', () => {
     const { code, lines } = await run(['compare', '--task', 'superres', '--models', 'esrgan-slim,esrgan-medium', '--scale', '2', '--json', input, '--out', out]);
     expect(code, lines.join('\n')).toBe(0);
     const result = lines.map((l) => (l.startsWith('{') ? JSON.parse(l) as { event?: string } : {})).find((e) => e.event === 'result') as {
-      compare: { sides: Array<{ width: number; height: number; seconds: number; state: string; psnr: number | null; ssim: number | null }>; sideBySide: string };
+      compare: { sides: Array<{ width: number; height: number; seconds: number; wallSeconds: number; state: string; psnr: number | null; ssim: number | null }>; sideBySide: string };
       written: Record<string, string>;
     };
     expect(result.compare.sides.map((s) => [s.state, s.width, s.height])).toEqual([['done', 24, 20], ['done', 24, 20]]);
     expect(result.compare.sides.every((s) => s.seconds > 0)).toBe(true);
+    // each side's own item time, not its job's wall time: the first job also paid the engine's
+    // backend start-up, which must not count against the first model
+    expect(result.compare.sides.every((s) => s.seconds <= s.wallSeconds)).toBe(true);
+    expect(result.compare.sides[0]!.seconds).toBeLessThan(result.compare.sides[0]!.wallSeconds);
     // faithfulness to the input: PSNR of each output scaled back down (too small for SSIM's 11 px window)
     expect(result.compare.sides.every((s) => s.psnr! > 15 && s.ssim === null)).toBe(true);
     expect((await readdir(out)).sort()).toEqual(['photo-a-esrgan-slim.png', 'photo-b-esrgan-medium.png', 'photo-side-by-side-1.png', 'photo-side-by-side.png']);

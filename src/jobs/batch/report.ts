@@ -8,8 +8,8 @@ function csvCell(value: string | undefined | null): string {
 }
 
 export function reportCsv(items: BatchItemReport[]): string {
-  const lines = ['input,output,status,code,message'];
-  for (const i of items) lines.push([i.input, i.output, i.status, i.code, i.message].map(csvCell).join(','));
+  const lines = ['input,output,status,code,message,ms'];
+  for (const i of items) lines.push([i.input, i.output, i.status, i.code, i.message, i.ms === undefined ? '' : String(i.ms)].map(csvCell).join(','));
   return lines.join('\n') + '\n';
 }
 

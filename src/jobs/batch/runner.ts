@@ -91,10 +91,13 @@ export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<T
           await validateInput(source, item.label, spec.maxPixels);
         }
         await mkdir(dirname(final), { recursive: true });
+        // only the model's work on this item: the engine and backend are up before the loop starts
+        const started = performance.now();
         await run.process(source, tmp, item, { signal: ctx.cancelSignal, report: { ...ctx.report, progress: () => {} } });
+        const ms = Math.round((performance.now() - started) * 10) / 10;
         await placeNoClobber(tmp, final);
         await appendManifest(outDir, { output: item.output, key: item.key, settings: plan.settingsHash });
-        record(item, { input: item.label, output: final, status: 'ok' });
+        record(item, { input: item.label, output: final, status: 'ok', ms });
         if (spec.task === 'superres' || spec.task === 'cyclegan') {
           ctx.output({ kind: spec.task === 'superres' ? 'upscale' : 'translation', path: final, beforePath: source, model: spec.model });
         } else {
