@@ -59,6 +59,9 @@ describe('JobsStore.follow', () => {
     catalog = [...catalog, summary('new', 'running', images(1))];
     await vi.advanceTimersByTimeAsync(6000);
     expect(store.get('new')?.progress?.done).toBe(1);
+    catalog = [catalog[0]!, summary('new', 'running', images(5))];
+    await vi.advanceTimersByTimeAsync(2000); // found by a poll: followed at once, not after 3 s
+    expect(store.get('new')?.progress?.done).toBe(5);
     stop();
   });
 

@@ -196,6 +196,8 @@ export class JobsStore {
       const job = this.jobs[s.id];
       if (!job) {
         this.hydrate([s], now);
+        // found through the catalog, not the channel: follow it from the next tick on
+        this.#heardAt.set(s.id, 0);
         continue;
       }
       if (isFinal(job.state) || now - (this.#heardAt.get(s.id) ?? 0) < quietMs) continue;
