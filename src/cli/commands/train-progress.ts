@@ -5,11 +5,13 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { EXIT, type CliIo, type CommandContext } from '../command.js';
 import { AppError } from '../../contract/errors.js';
-import type { JobEvent } from '../../contract/events.js';
+import { FINAL_STATES, type JobEvent } from '../../contract/events.js';
 import type { JobSummary } from '../../contract/jobs.js';
 import type { TrainSpecInput } from '../../contract/runs.js';
 import type { App } from '../../handlers/context.js';
+import { currentOwner, isMine, ownerAlive, payloadOf } from '../../jobs/job-store.js';
 import type { Reporter } from '../../jobs/reporter.js';
+import { getJob, pendingRequestsFor } from '../../workspace/jobs-repo.js';
 import { runPaths } from '../../training/run-files.js';
 
 function clock(seconds: number | null | undefined): string {
@@ -82,6 +84,7 @@ export async function followJob(
   jobId: string,
   on: { report?: Reporter; event?: (e: JobEvent) => void },
 ): Promise<JobSummary> {
+  if (await ownedElsewhere(ctx, app, jobId)) return followForeign(ctx, app, jobId, on);
   const unsubscribe = app.events.subscribe((e) => {
     if (e.jobId !== jobId) return;
     on.event?.(e);
@@ -106,6 +109,62 @@ export async function followJob(
   } finally {
     ctx.signal.removeEventListener('abort', cancel);
     unsubscribe();
+  }
+}
+
+/** How often a job another process runs is read back from the catalog (it stores progress ~1/s). */
+const FOREIGN_POLL_MS = 500;
+
+/**
+ * True when another live process (the app, `gan-studio serve`) runs the job, so its events never
+ * reach this one. A resume this process asked of it (`train --resume --run ID` while a server
+ * owns the paused job) is first waited for: until it is applied the job still reads "paused",
+ * which would end the follow at once. If the owner stopped meanwhile, the job was taken over
+ * here and is followed as usual.
+ */
+async function ownedElsewhere(ctx: CommandContext, app: App, jobId: string): Promise<boolean> {
+  const job = getJob(app.ws.catalog, jobId);
+  if (!job || isMine(job) || !ownerAlive(job)) return false;
+  const me = currentOwner();
+  const asked = pendingRequestsFor(app.ws.catalog, payloadOf(job).owner)
+    .filter((r) => r.jobId === jobId && r.requestedBy.pid === me.pid && r.requestedBy.hostname === me.hostname).at(-1);
+  if (asked) {
+    const { handledHere } = await app.jobs.awaitRequest({ ok: true, requestId: asked.id }, { signal: ctx.signal });
+    if (handledHere) return false;
+  }
+  return true;
+}
+
+/**
+ * Follows a job another process runs by reading its catalog row: progress (as the owner stores
+ * it), then the state it settles in. Ctrl-C asks the owner to cancel (training checkpoints first)
+ * and keeps following until it did.
+ */
+async function followForeign(ctx: CommandContext, app: App, jobId: string, on: { report?: Reporter; event?: (e: JobEvent) => void }): Promise<JobSummary> {
+  let cancelAsked = false;
+  let lastProgress = '';
+  for (;;) {
+    const job = getJob(app.ws.catalog, jobId);
+    if (!job) throw new AppError('NOT_FOUND', `job ${jobId} is gone from the catalog (deleted by another process)`);
+    if (job.progress && JSON.stringify(job.progress) !== lastProgress) {
+      lastProgress = JSON.stringify(job.progress);
+      on.event?.({ type: 'progress', jobId, at: Date.now(), progress: job.progress });
+      on.report?.progress(job.progress);
+    }
+    if (job.state === 'paused' || FINAL_STATES.includes(job.state)) return app.jobs.get(jobId);
+    if (!ownerAlive(job)) {
+      const { owner } = payloadOf(job);
+      return { ...app.jobs.get(jobId), state: 'interrupted', error: { code: 'ENGINE_CRASHED', message: `the gan-studio process that ran it (pid ${owner.pid}) stopped; resume to continue from the latest checkpoint` } };
+    }
+    if (ctx.signal.aborted && !cancelAsked) {
+      cancelAsked = true;
+      try {
+        app.jobs.cancel(jobId);
+      } catch {
+        // it ended meanwhile: the next read shows how
+      }
+    }
+    await new Promise((r) => setTimeout(r, FOREIGN_POLL_MS));
   }
 }
 
