@@ -87,7 +87,7 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       if (!job || job.kind !== 'batch') throw new AppError('NOT_FOUND', `no batch job ${jobId}`);
       const plan = JSON.parse(await readFile(join(jobDir(ctx, jobId), PLAN_FILE), 'utf8')) as BatchPlan;
       if (plan.outDir !== join(ws.layout.exports, jobId)) {
-        throw new AppError('INVALID_ARGUMENT', `batch ${jobId} wrote into ${plan.outDir}, not the workspace; its files are already there`);
+        throw new AppError('INVALID_ARGUMENT', `batch ${jobId} wrote into ${plan.outDir}, which it chose itself, not into the workspace's exports folder; only exports are zipped for download — its files are already in that folder`);
       }
       const items = batchItems(ws.catalog, jobId).filter((i) => i.output && i.status !== 'failed');
       const rel = `exports/${jobId}.zip`;
