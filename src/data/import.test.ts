@@ -133,7 +133,7 @@ describe('import', () => {
     expect(alone).toBeInstanceOf(AppError);
     const aloneMessage = (alone as AppError).message;
     expect((alone as AppError).code).toBe('ZIP_UNSAFE_PATH');
-    expect(aloneMessage).toMatch(/^no usable images: archive traversal\.zip was not imported because 1 of its 2 entries were refused \(traversal\.zip\/\.\.\/evil\.png: .+\) — .*--accept-partial/);
+    expect(aloneMessage).toMatch(/^no usable images: archive traversal\.zip was not imported because 1 of its 2 entries was refused \(traversal\.zip\/\.\.\/evil\.png: .+\) — .*--accept-partial/);
     expect(aloneMessage.split('evil.png').length - 1).toBe(1);
     expect(aloneMessage).not.toContain(tmp);
     expect(aloneMessage).not.toMatch(/\d+ refused/);

@@ -283,7 +283,7 @@ async function importZip(
       const more = refused.length > 3 ? `; and ${refused.length - 3} more` : '';
       journal.add({
         state: 'rejected', source: zipItem.name, code: refused[0]!.code,
-        message: `archive ${zipItem.name} was not imported because ${refused.length} of its ${total} ${total === 1 ? 'entry was' : 'entries were'} refused (${reasons}${more}) — fix or remove ${refused.length === 1 ? 'that entry' : 'those entries'} and import the archive again, or import its valid part (--accept-partial)`,
+        message: `archive ${zipItem.name} was not imported because ${refused.length} of its ${total} ${total === 1 ? 'entry' : 'entries'} ${refused.length === 1 ? 'was' : 'were'} refused (${reasons}${more}) — fix or remove ${refused.length === 1 ? 'that entry' : 'those entries'} and import the archive again, or import its valid part (--accept-partial)`,
       });
     } else {
       for (const o of outcomes) journal.add(claimOrDuplicate(sc, o));
