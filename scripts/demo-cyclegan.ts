@@ -11,7 +11,7 @@
 // continues it, so a long demo can be done in several sittings.
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -77,6 +77,12 @@ async function plannedSteps(spec: TrainSpecInput, seconds: number): Promise<numb
   return Math.max(10, Math.floor((seconds / stepSeconds) * 0.95));
 }
 
+/** The total steps a run folder was started with (its spec.json), if it has one. */
+async function readSavedSteps(runDir: string): Promise<number | undefined> {
+  const saved = JSON.parse(await readFile(runPaths(runDir).spec, 'utf8').catch(() => '{}')) as { spec?: { steps?: number } };
+  return saved.spec?.steps;
+}
+
 async function main(): Promise<void> {
   const size = Number(values.size);
   const heldOut = Number(values['held-out']);
@@ -109,7 +115,10 @@ async function main(): Promise<void> {
   };
   // The learning rate decays to zero at the last step, so the run must end inside the budget:
   // unless --steps is given, time a few steps here and plan for 90% of the budget.
-  const steps = values.steps ? Number(values.steps) : values.resume ? undefined : await plannedSteps(base, Number(values.minutes) * 60 * 0.9);
+  // A resumed run keeps the step count it was planned with: the learning rate decays to zero at
+  // that step, so taking the preset's default here would restart the decay from a higher rate.
+  const savedSteps = values.resume ? await readSavedSteps(runDir) : undefined;
+  const steps = values.steps ? Number(values.steps) : values.resume ? savedSteps : await plannedSteps(base, Number(values.minutes) * 60 * 0.9);
   const spec: TrainSpecInput = { ...base, ...(steps ? { steps } : {}) };
   if (steps) console.log(`planned ${steps} steps`);
   if (!values.resume) await rm(runDir, { recursive: true, force: true });
@@ -139,6 +148,11 @@ async function main(): Promise<void> {
     source.dispose();
   }
   const trainSeconds = (performance.now() - started) / 1000;
+  // a demo done in sittings (--resume) reports the training time of all of them
+  const sittingsFile = join(runDir, 'demo-sittings.json');
+  const earlier = values.resume ? (JSON.parse(await readFile(sittingsFile, 'utf8').catch(() => '[]')) as number[]) : [];
+  const sittings = [...earlier, Number((trainSeconds / 60).toFixed(1))];
+  await writeFile(sittingsFile, JSON.stringify(sittings));
   console.log(`training ${result.stopped} at step ${result.step} after ${(trainSeconds / 60).toFixed(1)} min`);
 
   const loaded = await loadModelForInference(runDir);
@@ -171,7 +185,8 @@ async function main(): Promise<void> {
     batch: loaded.spec.batch,
     stopped: result.stopped,
     backend,
-    trainMinutes: Number((trainSeconds / 60).toFixed(1)),
+    trainMinutes: Number(sittings.reduce((a, b) => a + b, 0).toFixed(1)),
+    sittingsMinutes: sittings,
     heldOutImages: { a: testA.set.images.length, b: testB.set.images.length },
     swd: { ...scores.swd, note: 'sliced Wasserstein distance on Laplacian-pyramid 7×7 patches (Progressive GAN); lower = closer' },
     aToBCloserThanBefore: scores.swd.aToB_after < scores.swd.aToB_before,
