@@ -9,7 +9,7 @@ import { basename, extname, join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { Handlers } from '../contract/api.js';
 import { BatchSpec, type BatchReport } from '../contract/batch.js';
-import type { CompareResult, CompareSide, CompareSideResult, CompareTask } from '../contract/compare.js';
+import type { CompareResult, CompareSide, CompareSideResult } from '../contract/compare.js';
 import { AppError, type ErrorCode } from '../contract/errors.js';
 import type { RawImage } from '../inference/image-io.js';
 import { psnrY, ssimY } from '../metrics/psnr-ssim.js';
@@ -22,15 +22,7 @@ import { workspaceRelative } from './gallery-record.js';
 type CompareHandlers = Pick<Handlers, 'compare:start' | 'compare:get'>;
 
 /** What compare.json keeps: enough to rebuild the result from the jobs. */
-interface CompareRecord {
-  id: string;
-  task: CompareTask;
-  input: string;
-  inputWidth: number;
-  inputHeight: number;
-  createdAt: number;
-  sides: Array<CompareSide & { jobId: string }>;
-}
+type CompareRecord = Omit<CompareResult, 'sides' | 'sideBySide'> & { sides: Array<CompareSide & { jobId: string }> };
 
 const RECORD = 'compare.json';
 const SIDE_BY_SIDE = 'side-by-side.png';
