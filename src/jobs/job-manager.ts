@@ -16,7 +16,8 @@ import { currentOwner, isMine, ownerAlive, payloadOf, setPayload, type JobPayloa
 import type { EngineMessage, OutputNote, ReportMessage, TaskOutcome } from './protocol.js';
 import { ProgressThrottle } from './throttle.js';
 import { forwardIfForeign, RequestPoller, waitForRequest } from './remote-control.js';
-import { replayOf, withEta, type ActiveProgress } from './job-replay.js';
+import { replayOf, type ActiveProgress } from './job-replay.js';
+import { applyReport } from './engine-reports.js';
 import type { TaskContext } from './reporter.js';
 
 export interface HeavyJob {
@@ -357,46 +358,7 @@ export class JobManager {
   }
 
   private onReport(id: string, report: ReportMessage): void {
-    const at = Date.now();
-    switch (report.kind) {
-      case 'progress': {
-        const progress = withEta(this.progressState.get(id), report.progress);
-        const state = this.progressState.get(id);
-        if (state) state.last = progress;
-        if (state && at - state.lastStored > 1000) {
-          state.lastStored = at;
-          const job = updateJob(this.ws.catalog, id, { progress }) ? getJob(this.ws.catalog, id) : null;
-          if (job?.runId && progress.unit === 'step') updateRun(this.ws.catalog, job.runId, { step: progress.done });
-        }
-        this.emit({ type: 'progress', jobId: id, at, progress });
-        break;
-      }
-      case 'metrics': {
-        const job = getJob(this.ws.catalog, id);
-        if (job) this.hooks.onMetrics?.(job, report.step, report.values);
-        this.emit({ type: 'metrics', jobId: id, at, step: report.step, values: report.values });
-        break;
-      }
-      case 'sample': {
-        const job = getJob(this.ws.catalog, id);
-        const galleryId = job ? this.hooks.onOutput?.(job, { kind: 'sample', path: report.path, step: report.step, runId: job.runId }) : undefined;
-        this.emit({ type: 'sample', jobId: id, at, step: report.step, path: this.relative(report.path), ...(galleryId ? { galleryId } : {}) });
-        break;
-      }
-      case 'output': {
-        const job = getJob(this.ws.catalog, id);
-        if (job) this.hooks.onOutput?.(job, report.output);
-        break;
-      }
-      case 'log':
-        this.emit({ type: 'log', jobId: id, at, level: report.level, message: report.message });
-        break;
-    }
-  }
-
-  private relative(path: string): string {
-    const root = this.ws.root.endsWith('/') ? this.ws.root : `${this.ws.root}/`;
-    return path.startsWith(root) ? path.slice(root.length) : path;
+    applyReport({ catalog: this.ws.catalog, root: this.ws.root, hooks: this.hooks, progressState: this.progressState, emit: (e) => this.emit(e) }, id, report);
   }
 
   private setState(id: string, state: JobState, extra: Parameters<typeof updateJob>[2] = {}): void {
