@@ -14,6 +14,7 @@ import { listCheckpoints } from '../training/checkpoint.js';
 import { getJob, getJobRequest, insertJob } from '../workspace/jobs-repo.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { JobManager } from './job-manager.js';
+import { until } from './testing/events.js';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
@@ -63,16 +64,6 @@ async function startOwner(runDir: string): Promise<{ events: JobEvent[]; child: 
     for (const line of lines) if (line.startsWith('{')) events.push(JSON.parse(line) as JobEvent);
   });
   return { events, child };
-}
-
-async function until<T>(fn: () => T | undefined | null | false, ms = 45_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function gan(...args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import type { JobEvent } from '../../contract/events.js';
+import { until } from '../../jobs/testing/events.js';
 
 const exec = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../../..');
@@ -38,16 +39,6 @@ app.events.subscribe((e) => {
 process.on('SIGTERM', async () => { await app.close(); process.exit(0); });
 setInterval(() => {}, 1 << 30);
 `;
-
-async function until<T>(fn: () => T | undefined | null | false, ms = 45_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gs-train-follow-'));

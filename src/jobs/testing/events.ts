@@ -20,3 +20,14 @@ export function waitForEvent(events: JobEvent[], pred: (e: JobEvent) => boolean,
     tick();
   });
 }
+
+/** Polls `fn` until it returns something truthy (a state in the catalog, a line in a log). */
+export async function until<T>(fn: () => T | undefined | null | false, ms = 45_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
