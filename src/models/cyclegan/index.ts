@@ -17,7 +17,7 @@ const presets: Record<PresetName, PresetValues> = {
   small: {
     size: 64, channels: 3, steps: 6000, batch: 4, lr: 2e-4, loss: 'lsgan', diffAugment: false, ema: true,
     sampleEvery: 250, checkpointEvery: 500, keepCheckpoints: 3,
-    extra: { ...common, filters: 16, dFilters: 16, blocks: 4, previewCount: 6, emaDecay: 0.999 },
+    extra: { ...common, filters: 16, dFilters: 16, blocks: 4, previewCount: 6, emaDecay: 0.999, upsample: 'resize' },
   },
   // the paper: 64 base filters, 9 blocks at 256 px, batch 1, 200 epochs of ~1000 images
   default: {

@@ -1,8 +1,9 @@
-// The two layers the CycleGAN networks need that tfjs does not ship: reflection padding (the
-// paper pads with reflected pixels so borders carry no artificial dark frame) and instance
-// normalisation (per image and channel over H×W, no affine parameters, as the reference code's
-// InstanceNorm2d(affine=False)). Both are built from differentiable tfjs ops, so gradients come
-// from autodiff; instance-norm.test.ts checks them against finite differences.
+// The layers the CycleGAN networks need that tfjs does not ship: reflection padding (the paper
+// pads with reflected pixels so borders carry no artificial dark frame), instance normalisation
+// (per image and channel over H×W, no affine parameters, as the reference code's
+// InstanceNorm2d(affine=False)) and nearest-neighbour ×2 upsampling for resize-convolutions.
+// All are built from differentiable tfjs ops, so gradients come from autodiff;
+// instance-norm.test.ts checks them against finite differences.
 import * as tf from '@tensorflow/tfjs';
 
 type Shape = Array<number | null>;
@@ -66,5 +67,36 @@ export class ReflectionPad2d extends tf.layers.Layer {
   }
 }
 
+/**
+ * Nearest-neighbour ×2 upsampling from reshape + broadcast, whose gradient (a sum over each 2×2
+ * block) every backend has: tfjs's upSampling2d needs ResizeNearestNeighborGrad, which the wasm
+ * backend lacks.
+ */
+export class UpsampleNearest2d extends tf.layers.Layer {
+  static className = 'GanStudioUpsampleNearest2d';
+
+  constructor(args: { name?: string } = {}) {
+    super({ name: args.name });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const double = (v: number | null) => (v === null ? null : v * 2);
+    return [s[0] ?? null, double(s[1] ?? null), double(s[2] ?? null), s[3] ?? null];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs);
+      const [n, h, w, c] = x.shape;
+      // columns, then rows, each a rank-4 broadcast (tfjs's tile gradient stops at rank 4)
+      const wide = tf.broadcastTo(x.reshape([n * h, w, 1, c]), [n * h, w, 2, c]);
+      const tall = tf.broadcastTo(wide.reshape([n, h, 1, w * 2 * c]), [n, h, 2, w * 2 * c]);
+      return tall.reshape([n, h * 2, w * 2, c]);
+    });
+  }
+}
+
 tf.serialization.registerClass(InstanceNorm);
+tf.serialization.registerClass(UpsampleNearest2d);
 tf.serialization.registerClass(ReflectionPad2d);

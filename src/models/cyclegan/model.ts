@@ -45,7 +45,11 @@ const l1 = (x: tf.Tensor, y: tf.Tensor) => tf.mean(tf.abs(tf.sub(x, y))) as tf.S
 
 export function createCycleGanModel(spec: ResolvedSpec, random: StepRandom): CycleGanModel {
   const x = spec.extra;
-  const gShape = { channels: spec.channels, filters: Number(x.filters), blocks: Number(x.blocks) };
+  const gShape = {
+    channels: spec.channels, filters: Number(x.filters), blocks: Number(x.blocks),
+    // runs saved before the option existed used the paper's transposed convolutions
+    upsample: x.upsample === 'resize' ? ('resize' as const) : ('transpose' as const),
+  };
   const dShape = { channels: spec.channels, filters: Number(x.dFilters ?? x.filters), layers: Number(x.dLayers ?? 3) };
   const G_AB = resnetGenerator(gShape, random, 'G_AB');
   const G_BA = resnetGenerator(gShape, random, 'G_BA');

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { StepRandom } from '../types.js';
 import { dcganInit, initSeeds, type InitSeeds } from '../common/init.js';
-import { InstanceNorm, ReflectionPad2d } from './layers.js';
+import { InstanceNorm, ReflectionPad2d, UpsampleNearest2d } from './layers.js';
 
 export interface GeneratorShape {
   channels: number;
@@ -13,6 +13,13 @@ export interface GeneratorShape {
   filters: number;
   /** residual blocks: 6 (128 px) or 9 (256 px) in the paper */
   blocks: number;
+  /**
+   * How the decoder doubles resolution: 'transpose' is the paper's fractionally-strided
+   * convolution (u128, u64); 'resize' is nearest ×2 then a 3×3 convolution (Odena et al. 2016,
+   * "Deconvolution and checkerboard artifacts"), which leaves no checkerboard pattern even early
+   * in training — what the short CPU schedules of the `small` preset see.
+   */
+  upsample?: 'transpose' | 'resize';
 }
 
 export interface DiscriminatorShape {
@@ -52,6 +59,18 @@ function residualBlock(x: Sym, seeds: InitSeeds, width: number, name: string): S
   return tf.layers.add({ name: `${name}_add` }).apply([x, y]) as Sym;
 }
 
+function transposedConv(x: Sym, seeds: InitSeeds, width: number, name: string): Sym {
+  return tf.layers.conv2dTranspose({
+    filters: width, kernelSize: 3, strides: 2, padding: 'same', useBias: true,
+    kernelInitializer: dcganInit(seeds), biasInitializer: 'zeros', name,
+  }).apply(x) as Sym;
+}
+
+function resizeConv(x: Sym, seeds: InitSeeds, width: number, name: string): Sym {
+  const up = new UpsampleNearest2d({ name: `${name}_up` }).apply(x) as Sym;
+  return conv(seeds, width, 3, 1, name).apply(reflect(up, 1, `${name}_pad`)) as Sym;
+}
+
 export function resnetGenerator(shape: GeneratorShape, random: StepRandom, name: string): tf.LayersModel {
   const seeds = initSeeds(random, name);
   const f = shape.filters;
@@ -64,10 +83,7 @@ export function resnetGenerator(shape: GeneratorShape, random: StepRandom, name:
   }
   for (let i = 0; i < shape.blocks; i++) x = residualBlock(x, seeds, f * 4, `r${i}`);
   for (const [i, width] of [f * 2, f].entries()) {
-    x = tf.layers.conv2dTranspose({
-      filters: width, kernelSize: 3, strides: 2, padding: 'same', useBias: true,
-      kernelInitializer: dcganInit(seeds), biasInitializer: 'zeros', name: `u${i}`,
-    }).apply(x) as Sym;
+    x = shape.upsample === 'resize' ? resizeConv(x, seeds, width, `u${i}`) : transposedConv(x, seeds, width, `u${i}`);
     x = relu(norm(x, `u${i}_norm`), `u${i}_relu`);
   }
   x = reflect(x, 3, 'out_pad');
