@@ -48,6 +48,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 export const TASK_LABELS = { generate: 'Generate', superres: 'Super-resolution', cyclegan: 'Style transfer' } as const;
 
+/** Gallery item kinds as people say them (the filter chips and the detail page). */
+export const GALLERY_KIND_LABELS = { sample: 'Training sample', generation: 'Generated', interpolation: 'Interpolation', upscale: 'Upscaled', translation: 'Translated' } as const;
+
 /**
  * An interruption's reason followed by one "how to continue" sentence. The engine's reason may
  * already end in its own "resume to continue…" clause; it is dropped so the advice reads once.

@@ -2,7 +2,7 @@
 // (queued, started, paused, resumed, done, failed, cancelled, interrupted) are never dropped.
 import type { ErrorCode } from './errors.js';
 
-export const JOB_KINDS = ['train', 'batch', 'import', 'generate', 'eval'] as const;
+export const JOB_KINDS = ['train', 'batch', 'import', 'generate', 'eval', 'export'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled', 'interrupted'] as const;

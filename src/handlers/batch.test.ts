@@ -72,6 +72,7 @@ describe('batch through the handlers and a forked engine', () => {
     const final = await app.jobs.settled(jobId);
     expect(final.state).toBe('done');
     expect(final.errors).toBe(5);
+    expect(final.title).toBe('Upscale ×2 with esrgan-slim: 100 files');
 
     const report = await call<BatchReport>('batch:report', { jobId });
     expect(report.total).toBe(100);

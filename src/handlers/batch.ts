@@ -49,6 +49,15 @@ export async function resolveBatchModel(ctx: AppContext, spec: Pick<BatchSpec, '
   throw new AppError('NOT_FOUND', `no model "${spec.model}" for ${spec.task}; list models with \`gan-studio models\``);
 }
 
+/** What the job lists show: "Upscale ×4 with esrgan-slim: 40 files", "Stylize A→B with my-run: 3 files". */
+export function batchTitle(spec: Pick<BatchSpec, 'task' | 'model' | 'scale' | 'direction'>, runName: string | undefined, count: number): string {
+  const model = runName ?? spec.model;
+  if (spec.task === 'generate') return `Generate ${count} image${count === 1 ? '' : 's'} with ${model}`;
+  const files = `${count} file${count === 1 ? '' : 's'}`;
+  if (spec.task === 'cyclegan') return `Stylize ${spec.direction === 'b2a' ? 'B→A' : 'A→B'} with ${model}: ${files}`;
+  return `Upscale${spec.scale ? ` ×${spec.scale}` : ''} with ${model}: ${files}`;
+}
+
 export function batchHandlers(ctx: AppContext): BatchHandlers {
   const { ws, jobs } = ctx;
   return {
@@ -70,7 +79,7 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       const plan = await planBatch(frozen, outDir, settingsHash({ ...frozen, model: `${resolvedModel.kind}:${resolvedModel.id}` }));
       await mkdir(dir, { recursive: true });
       await writeFileAtomic(join(dir, PLAN_FILE), Buffer.from(JSON.stringify(plan)));
-      const title = `${spec.task} ${spec.model}: ${plan.items.length} ${spec.task === 'generate' ? 'images' : 'files'}`;
+      const title = batchTitle(spec, resolvedModel.kind === 'run' ? getRun(ws.catalog, resolvedModel.id)?.name : undefined, plan.items.length);
       jobs.submit({ id, kind: 'batch', title, task: 'batch', input: { spec: frozen }, pausable: true });
       return { jobId: id };
     },

@@ -153,7 +153,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
         const run = requireRun(ctx, id);
         // tfjs work: on the engine process, like every other model task
         const job = jobs.submit({
-          kind: 'generate', title: `export ${run.name}`, task: 'export-model',
+          kind: 'export', title: `export ${run.name}`, task: 'export-model',
           input: { runId: id, runDir: runDir(ctx, id), dest, name: run.name, ...(checkpoint ? { checkpoint } : {}) },
         });
         const settled = await jobs.settled(job.id);

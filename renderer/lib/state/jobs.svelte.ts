@@ -65,7 +65,7 @@ type Listener = (e: JobEvent, job: JobView) => void;
 export class JobsStore {
   jobs = $state<Record<string, JobView>>({});
   /** bumps whenever a job of that kind reaches a final state: views $effect on it to reload */
-  finished = $state<Record<JobKind, number>>({ train: 0, batch: 0, import: 0, generate: 0, eval: 0 });
+  finished = $state<Record<JobKind, number>>({ train: 0, batch: 0, import: 0, generate: 0, eval: 0, export: 0 });
   // callbacks, not UI state: deliberately not reactive
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #listeners = new Set<Listener>();
