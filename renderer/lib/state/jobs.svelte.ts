@@ -66,6 +66,12 @@ export class JobsStore {
   jobs = $state<Record<string, JobView>>({});
   /** bumps whenever a job of that kind reaches a final state: views $effect on it to reload */
   finished = $state<Record<JobKind, number>>({ train: 0, batch: 0, import: 0, generate: 0, eval: 0, export: 0 });
+  /**
+   * Events older than this (ms since epoch) are history the channel replays to a new subscriber:
+   * a job that ended before this UI opened must not bump `finished`, or every view that reloads
+   * on it would load twice at start-up. The app sets it when it subscribes; 0 counts everything.
+   */
+  liveSince = 0;
   // callbacks, not UI state: deliberately not reactive
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #listeners = new Set<Listener>();
@@ -177,7 +183,7 @@ export class JobsStore {
         job.error = { code: 'ENGINE_CRASHED', message: e.reason };
         break;
     }
-    if (!wasFinal && isFinal(job.state) && job.kind) this.finished[job.kind]++;
+    if (!wasFinal && isFinal(job.state) && job.kind && e.at >= this.liveSince) this.finished[job.kind]++;
     for (const cb of this.#listeners) cb(e, job);
   }
 

@@ -69,6 +69,18 @@ describe('JobsStore', () => {
     expect(live.finished.train).toBe(0);
   });
 
+  it('a job that ended before the UI opened (a replayed history) does not bump finished; a live end does', () => {
+    const store = new JobsStore();
+    store.liveSince = at(100);
+    for (const e of trainLife) store.apply(e); // all before at(100): history
+    expect(store.get('j1')!.state).toBe('done');
+    expect(store.finished.train).toBe(0);
+    store.apply({ type: 'queued', jobId: 'j9', at: at(101), kind: 'train', title: 'Live', position: 0 });
+    store.apply({ type: 'started', jobId: 'j9', at: at(102) });
+    store.apply({ type: 'done', jobId: 'j9', at: at(103) });
+    expect(store.finished.train).toBe(1);
+  });
+
   it('merges out-of-order metric points by step and keeps final states final', () => {
     const store = new JobsStore();
     store.apply({ type: 'metrics', jobId: 'j2', at: at(1), step: 30, values: { 'loss/G': 1 } });
