@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Empty, Id, Task, method } from './common.js';
 import { BackendPref } from './system.js';
+import type { ControlAnswer } from './jobs.js';
 
 export const GEN_MODELS = ['vanilla', 'dcgan'] as const;
 export const LOSSES = ['bce', 'lsgan', 'hinge'] as const;
@@ -92,9 +93,10 @@ export const runsMethods = {
   'runs:start': method<{ runId: string; jobId: string }>()(
     z.object({ spec: TrainSpec, name: z.string().max(120).optional() }).strict(),
   ),
-  'runs:pause': method<{ ok: true }>()(RunRef),
+  // the job's control answer: `requestId`/`owner` when another process runs it (see jobs:pause)
+  'runs:pause': method<ControlAnswer & { jobId: string }>()(RunRef),
   'runs:resume': method<{ jobId: string }>()(RunRef),
-  'runs:stop': method<{ ok: true }>()(RunRef),
+  'runs:stop': method<ControlAnswer & { jobId: string }>()(RunRef),
   'runs:metrics': method<MetricPoint[]>()(z.object({ id: Id, sinceStep: z.number().int().min(0).default(0) }).strict()),
   'runs:samples': method<SampleInfo[]>()(RunRef),
   'runs:checkpoints': method<CheckpointInfo[]>()(RunRef),

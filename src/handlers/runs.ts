@@ -85,8 +85,7 @@ export function runsHandlers(ctx: AppContext): RunsHandlers {
     'runs:pause': ({ id }) => {
       const run = requireRun(ctx, id);
       if (!run.jobId) throw new AppError('JOB_STATE', `run ${id} has no job to pause`);
-      jobs.pause(run.jobId);
-      return { ok: true as const };
+      return { ...jobs.pause(run.jobId), jobId: run.jobId };
     },
     'runs:resume': ({ id }) => {
       const run = requireRun(ctx, id);
@@ -104,8 +103,7 @@ export function runsHandlers(ctx: AppContext): RunsHandlers {
       const run = requireRun(ctx, id);
       const job = run.jobId ? getJob(ws.catalog, run.jobId) : null;
       if (!job || ['done', 'failed', 'cancelled'].includes(job.state)) throw new AppError('JOB_STATE', `run ${id} is not running`);
-      jobs.cancel(job.id);
-      return { ok: true as const };
+      return { ...jobs.cancel(job.id), jobId: job.id };
     },
     'runs:metrics': async ({ id, sinceStep }) => (requireRun(ctx, id), readMetrics(runDir(ctx, id), sinceStep)),
     'runs:samples': async ({ id }) => {

@@ -12,6 +12,8 @@ import sharp from 'sharp';
 import type { JobEvent } from '../contract/events.js';
 import { listCheckpoints } from '../training/checkpoint.js';
 import { getJob, getJobRequest, insertJob } from '../workspace/jobs-repo.js';
+import { insertRun } from '../workspace/runs-repo.js';
+import { TrainSpec } from '../contract/runs.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { JobManager } from './job-manager.js';
 import { until } from './testing/events.js';
@@ -77,11 +79,16 @@ async function gan(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('job control from another process', () => {
-  it('pauses (with a checkpoint), resumes and cancels a training job another process owns, from the CLI', async () => {
+  /** 16 small PNGs for the owner's tiny run to train on. */
+  async function trainingData(): Promise<void> {
     await mkdir(join(dir, 'data'));
     for (let i = 0; i < 16; i++) {
       await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: (i * 40) % 256, g: (i * 90) % 256, b: 128 } } }).png().toFile(join(dir, 'data', `${i}.png`));
     }
+  }
+
+  it('pauses (with a checkpoint), resumes and cancels a training job another process owns, from the CLI', async () => {
+    await trainingData();
     const runDir = join(dir, 'ws', 'runs', 'owner-run');
     const { events, child } = await startOwner(runDir);
     const jobId = (await until(() => events.find((e) => (e.type as string) === 'submitted'))).jobId;
@@ -110,6 +117,26 @@ describe('job control from another process', () => {
     expect(cancelled.code, cancelled.err).toBe(0);
     expect(cancelled.out).toMatch(/cancel: .* is cancelled/);
     expect(events.some((e) => e.jobId === jobId && e.type === 'cancelled')).toBe(true);
+    expect(getJob(ws.catalog, jobId)?.state).toBe('cancelled');
+  }, 90_000);
+
+  it('`runs pause` and `runs stop` on a run another process trains wait until that owner has acted', async () => {
+    await trainingData();
+    const { events, child } = await startOwner(join(dir, 'ws', 'runs', 'owner-run'));
+    const jobId = (await until(() => events.find((e) => (e.type as string) === 'submitted'))).jobId;
+    // the run row the app's runs:start would have written for this job
+    insertRun(ws.catalog, { id: 'owner-run', name: 'owner run', spec: TrainSpec.parse({ task: 'generate', model: 'vanilla', preset: 'tiny' }), totalSteps: 100000, state: 'running', jobId });
+    await until(() => events.find((e) => e.type === 'progress' && e.progress.unit === 'step' && e.progress.done >= 2));
+
+    const paused = await gan('runs', 'pause', 'owner-run', '--json');
+    expect(paused.code, paused.err).toBe(0);
+    const answer = JSON.parse(paused.out.trim().split('\n').at(-1)!) as { jobId: string; owner: { pid: number }; job: { state: string } };
+    expect(answer).toMatchObject({ jobId, owner: { pid: child.pid }, job: { state: 'paused' } });
+    expect(events.some((e) => e.jobId === jobId && e.type === 'paused')).toBe(true);
+
+    const stopped = await gan('runs', 'stop', 'owner-run');
+    expect(stopped.code, stopped.err).toBe(0);
+    expect(stopped.out).toMatch(new RegExp(`stop: ${jobId} is cancelled`));
     expect(getJob(ws.catalog, jobId)?.state).toBe('cancelled');
   }, 90_000);
 

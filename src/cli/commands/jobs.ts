@@ -13,7 +13,7 @@ function describe(job: JobSummary): string {
  * that owner: wait, bounded, until the catalog shows it. A job this CLI ends up running itself
  * (resumed here, or its owner died) is followed to its end, or the CLI's exit would interrupt it.
  */
-async function follow(ctx: CommandContext, app: App, id: string, action: string, answer: ControlAnswer, noWait: boolean): Promise<number> {
+export async function followControl(ctx: CommandContext, app: App, id: string, action: string, answer: ControlAnswer, noWait: boolean): Promise<number> {
   if (answer.requestId !== undefined && answer.owner) {
     const owner = `pid ${answer.owner.pid} on ${answer.owner.hostname}`;
     if (noWait) {
@@ -68,7 +68,7 @@ export const jobsCommand: Command = {
         if (!position || !/^\d+$/.test(position)) throw new UsageError('jobs move ID POSITION (0 = next)');
         answer = await call(app, 'jobs:reorder', { id, position: Number(position) });
       } else throw new UsageError(`unknown action "${action}"`);
-      return follow(ctx, app, id, action, answer, ctx.values['no-wait'] === true);
+      return followControl(ctx, app, id, action, answer, ctx.values['no-wait'] === true);
     });
   },
 };

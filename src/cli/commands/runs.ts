@@ -1,11 +1,12 @@
 import { UsageError, type Command } from '../command.js';
 import { call, print, table, waitForJob, withApp } from '../../handlers/cli-client.js';
+import { followControl } from './jobs.js';
 
 export const runsCommand: Command = {
   name: 'runs',
   summary: 'List and manage training runs',
-  usage: 'gan-studio runs [list|show ID|pause ID|resume ID|stop ID|rename ID NAME|trash ID|restore ID|metrics ID|checkpoints ID|log ID] [--all] [--json]',
-  options: { all: { type: 'boolean' } },
+  usage: 'gan-studio runs [list|show ID|pause ID|resume ID|stop ID|rename ID NAME|trash ID|restore ID|metrics ID|checkpoints ID|log ID] [--all] [--no-wait] [--timeout SECONDS] [--json]',
+  options: { all: { type: 'boolean' }, 'no-wait': { type: 'boolean' }, timeout: { type: 'string' } },
   async run(ctx) {
     const [action = 'list', id, ...rest] = ctx.positionals;
     return withApp(ctx, async (app) => {
@@ -21,7 +22,12 @@ export const runsCommand: Command = {
           print(ctx, run, () => Object.entries(run).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`));
           return 0;
         }
-        case 'pause': await call(app, 'runs:pause', { id }); break;
+        case 'pause':
+        case 'stop': {
+          // like `jobs pause/cancel`: when another process runs it, wait until that owner has acted
+          const answer = await call(app, action === 'pause' ? 'runs:pause' : 'runs:stop', { id });
+          return followControl(ctx, app, answer.jobId, action, answer, ctx.values['no-wait'] === true);
+        }
         case 'resume': {
           const { jobId } = await call(app, 'runs:resume', { id });
           // the engine lives as long as this process: wait, showing progress; Ctrl-C stops the run
@@ -30,7 +36,6 @@ export const runsCommand: Command = {
           if (!ctx.json) ctx.io.out(`${id}: ${job.state}${job.error ? ` — ${job.error.code}: ${job.error.message}` : ''}`);
           return job.state === 'done' || job.state === 'paused' ? 0 : job.state === 'cancelled' ? 130 : 1;
         }
-        case 'stop': await call(app, 'runs:stop', { id }); break;
         case 'rename': {
           if (!rest.length) throw new UsageError('runs rename ID NAME');
           await call(app, 'runs:update', { id, name: rest.join(' ') });
