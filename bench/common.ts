@@ -87,3 +87,28 @@ export function flag(name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : undefined;
 }
+
+/**
+ * Where one step's time goes, by kernel (wall ms as the backend reports it), printed with the
+ * step's wall time: what the kernels do not account for is per-op overhead (dispatch, tape, JS).
+ */
+export async function profileStep(step: () => void | Promise<void>): Promise<void> {
+  const started = performance.now();
+  const info = await tf.profile(step);
+  const wall = performance.now() - started;
+  const byKernel = new Map<string, { ms: number; calls: number }>();
+  let total = 0;
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += ms;
+    e.calls++;
+    byKernel.set(k.name, e);
+    total += ms;
+  }
+  const top = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+  console.error(`  step ${wall.toFixed(0)} ms wall (profiled), kernel time ${total.toFixed(0)} ms in ${info.kernels.length} kernel calls; top kernels:`);
+  for (const [name, e] of top) {
+    console.error(`  ${name.padEnd(24)} ${e.ms.toFixed(0).padStart(6)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)}% (${e.calls} calls)`);
+  }
+}

@@ -1,7 +1,8 @@
 // CycleGAN throughput: training steps/s of the `small` preset at 64 px (what demo:cyclegan and a
 // CPU user train), and 256×256 inference images/s of that generator (what stylize does per image).
 // Prints one JSON line. Flags: --quick (fewer steps), --backend=NAME (default auto),
-// --default (also time the paper-width `default` generator at 256², slow on a CPU).
+// --default (also time the paper-width `default` generator at 256², slow on a CPU),
+// --batch=N (train at another batch than the preset's), --profile (one step's kernels, on stderr).
 import * as tf from '@tensorflow/tfjs';
 import { initTf } from '../src/engine/backends.js';
 import '../src/models/index.js';
@@ -10,16 +11,18 @@ import { TrainSpec } from '../src/contract/runs.js';
 import { stepRandom } from '../src/training/step-random.js';
 import { isCycleGanModel } from '../src/models/cyclegan/model.js';
 import type { BackendPref } from '../src/contract/system.js';
+import { median, profileStep } from './common.js';
 
 const quick = process.argv.includes('--quick');
 const backendPref = (process.argv.find((a) => a.startsWith('--backend='))?.slice(10) ?? 'auto') as BackendPref;
 const withDefault = process.argv.includes('--default');
+const batchOverride = process.argv.find((a) => a.startsWith('--batch='))?.slice(8);
+const profile = process.argv.includes('--profile');
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function trainSpeed(preset: 'small', size: number, steps: number) {
   const family = getFamily('cyclegan');
-  const spec = family.resolve(TrainSpec.parse({ task: 'cyclegan', model: 'cyclegan', preset, size }));
+  const spec = family.resolve(TrainSpec.parse({ task: 'cyclegan', model: 'cyclegan', preset, size, ...(batchOverride ? { batch: Number(batchOverride) } : {}) }));
   const model = family.create(spec, stepRandom(0));
   const a = tf.randomUniform([spec.batch, size, size, 3], -1, 1) as tf.Tensor4D;
   const b = tf.randomUniform([spec.batch, size, size, 3], -1, 1) as tf.Tensor4D;
@@ -36,6 +39,7 @@ async function trainSpeed(preset: 'small', size: number, steps: number) {
     await step(2 + i);
     times.push(performance.now() - t);
   }
+  if (profile) await profileStep(() => step(2 + steps));
   model.dispose();
   tf.dispose([a, b]);
   const stepMs = median(times);

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getKernel, registerKernel } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { prepareWasm } from '../src/engine/wasm-setup.js';
+import { profileStep } from './common.js';
 
 const quick = process.argv.includes('--quick');
 const noCpu = process.argv.includes('--no-cpu');
@@ -199,26 +200,6 @@ async function dcganRate(backend: string, batch: number, steps: number): Promise
   optG.dispose();
   real.dispose();
   return batch / dt;
-}
-
-/** Where one step's time goes, by kernel (wall ms as the backend reports it). */
-async function profileStep(step: () => void): Promise<void> {
-  const info = await tf.profile(step);
-  const byKernel = new Map<string, { ms: number; calls: number }>();
-  let total = 0;
-  for (const k of info.kernels) {
-    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-    const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
-    e.ms += ms;
-    e.calls++;
-    byKernel.set(k.name, e);
-    total += ms;
-  }
-  const top = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
-  console.log(`  kernel time ${total.toFixed(0)} ms in ${info.kernels.length} kernel calls; top kernels:`);
-  for (const [name, e] of top) {
-    console.log(`  ${name.padEnd(24)} ${e.ms.toFixed(0).padStart(6)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)}% (${e.calls} calls)`);
-  }
 }
 
 async function main(): Promise<void> {
