@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushSync } from 'svelte';
 import { cleanup, render, screen } from '@testing-library/svelte';
-import type { JobSummary, Progress } from '../../../src/contract/index.js';
+import type { JobEvent, JobSummary, Progress } from '../../../src/contract/index.js';
 import { JobsStore } from './jobs.svelte.js';
 import JobCard from '../components/JobCard.svelte';
 
@@ -88,5 +88,21 @@ describe('JobsStore.follow', () => {
     const calls = list.mock.calls.length;
     await vi.advanceTimersByTimeAsync(10_000);
     expect(list.mock.calls.length).toBe(calls);
+  });
+
+  it('tells listeners (the failure toasts) when a job another process runs fails, once', async () => {
+    const store = new JobsStore();
+    store.hydrate([summary('cli', 'running', images(2))]);
+    const heard: JobEvent[] = [];
+    store.listen((e) => heard.push(e));
+    let catalog = [summary('cli', 'running', images(2))];
+    const stop = store.follow(async () => catalog);
+    catalog = [{ ...summary('cli', 'failed', images(4)), endedAt: T0 + 3500, error: { code: 'DISK_FULL', message: 'no space left on /data' } }];
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(store.get('cli')!.state).toBe('failed');
+    expect(heard).toEqual([{ type: 'failed', jobId: 'cli', at: T0 + 3500, code: 'DISK_FULL', message: 'no space left on /data' }]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(heard).toHaveLength(1); // an ended job is not polled or announced again
+    stop();
   });
 });

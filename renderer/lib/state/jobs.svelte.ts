@@ -62,6 +62,18 @@ function blankJob(id: string, at: number): JobView {
 
 type Listener = (e: JobEvent, job: JobView) => void;
 
+/** The event an ended job's owner sent its own UI, rebuilt from the catalog's row. */
+function endEvent(s: JobSummary, now: number): JobEvent | null {
+  const base = { jobId: s.id, at: s.endedAt ?? now };
+  switch (s.state) {
+    case 'done': return { ...base, type: 'done', errors: s.errors, ...(s.result ? { result: s.result } : {}) };
+    case 'failed': return { ...base, type: 'failed', code: s.error?.code ?? 'INTERNAL', message: s.error?.message ?? 'the job failed' };
+    case 'cancelled': return { ...base, type: 'cancelled' };
+    case 'interrupted': return { ...base, type: 'interrupted', reason: s.error?.message ?? 'the process running it stopped' };
+    default: return null;
+  }
+}
+
 export class JobsStore {
   jobs = $state<Record<string, JobView>>({});
   /** bumps whenever a job of that kind reaches a final state: views $effect on it to reload */
@@ -222,6 +234,9 @@ export class JobsStore {
       if (isFinal(job.state)) {
         if (s.state === 'done' && job.progress && job.progress.total > 0) job.progress = { ...job.progress, done: job.progress.total, eta: 0 };
         this.finished[s.kind]++;
+        // the owner's 'failed'/'done'/… never reached this UI: tell listeners (toasts) what the catalog says
+        const ended = endEvent(s, now);
+        if (ended) for (const cb of this.#listeners) cb(ended, job);
       }
     }
   }
