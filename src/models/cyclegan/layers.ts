@@ -2,14 +2,21 @@
 // pads with reflected pixels so borders carry no artificial dark frame), instance normalisation
 // (per image and channel over H×W, no affine parameters, as the reference code's
 // InstanceNorm2d(affine=False)) and nearest-neighbour ×2 upsampling for resize-convolutions.
-// All are built from differentiable tfjs ops, so gradients come from autodiff;
-// instance-norm.test.ts checks them against finite differences.
+// All are built from differentiable tfjs ops, so gradients come from autodiff; cyclegan.test.ts
+// checks instance norm's against finite differences and the upsampling's exactly.
 import * as tf from '@tensorflow/tfjs';
 
 type Shape = Array<number | null>;
 
 function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor4D {
   return (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+}
+
+/** An NHWC shape with height and width mapped by `side` (unknown sides stay unknown). */
+function mapSides(inputShape: Shape | Shape[], side: (v: number) => number): Shape {
+  const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+  const map = (v: number | null) => (v === null ? null : side(v));
+  return [s[0] ?? null, map(s[1] ?? null), map(s[2] ?? null), s[3] ?? null];
 }
 
 /** Normalises each image's channels to zero mean, unit variance over H×W. */
@@ -52,9 +59,7 @@ export class ReflectionPad2d extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    const grow = (v: number | null) => (v === null ? null : v + 2 * this.pad);
-    return [s[0] ?? null, grow(s[1] ?? null), grow(s[2] ?? null), s[3] ?? null];
+    return mapSides(inputShape, (v) => v + 2 * this.pad);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -80,9 +85,7 @@ export class UpsampleNearest2d extends tf.layers.Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    const double = (v: number | null) => (v === null ? null : v * 2);
-    return [s[0] ?? null, double(s[1] ?? null), double(s[2] ?? null), s[3] ?? null];
+    return mapSides(inputShape, (v) => v * 2);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
