@@ -25,7 +25,7 @@ import { train } from '../src/training/train.js';
 import { loadModelForInference } from '../src/training/load-model.js';
 import { listCheckpoints } from '../src/training/checkpoint.js';
 import { runPaths } from '../src/training/run-files.js';
-import { listImageFiles, loadImageSet, loadSideFor, unpairedBatchSource } from '../src/data/unpaired.js';
+import { jitterLoadSide, listImageFiles, loadImageSet, unpairedBatchSource } from '../src/data/unpaired.js';
 import { evalCycleGanModel, setToTensor } from '../src/cli/eval/cyclegan.js';
 import { isCycleGanModel } from '../src/models/cyclegan/model.js';
 import { slicedWassersteinDistance } from '../src/metrics/swd.js';
@@ -97,10 +97,11 @@ async function main(): Promise<void> {
   const a = split(filesA);
   const b = split(filesB);
   console.log(`training on ${a.train.length} + ${b.train.length} emoji, evaluating on ${a.test.length} + ${b.test.length} held out`);
-  const loadSide = loadSideFor(size);
+  // the emoji are 64 px: at --size 64 they train uncropped (flips only), as sharp as they are scored
+  const [loadA, loadB] = await Promise.all([jitterLoadSide(a.train, size), jitterLoadSide(b.train, size)]);
   const [trainA, trainB, testA, testB] = await Promise.all([
-    loadImageSet(a.train, { side: loadSide, channels: 3 }),
-    loadImageSet(b.train, { side: loadSide, channels: 3 }),
+    loadImageSet(a.train, { side: loadA, channels: 3 }),
+    loadImageSet(b.train, { side: loadB, channels: 3 }),
     loadImageSet(a.test, { side: size, channels: 3 }),
     loadImageSet(b.test, { side: size, channels: 3 }),
   ]);

@@ -4,7 +4,7 @@
 import { AppError } from '../contract/errors.js';
 import { optionalImport, registerSourceBuilder } from '../training/source-builders.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { listImageFiles, loadImageSet, loadSideFor, unpairedBatchSource } from './unpaired.js';
+import { jitterLoadSide, listImageFiles, loadImageSet, unpairedBatchSource } from './unpaired.js';
 
 type LoadDatasetImages = (ws: Workspace, datasetId: string, o: { split: 'train' | 'validation' | 'all' }) => Promise<string[]>;
 
@@ -23,9 +23,10 @@ registerSourceBuilder('cyclegan', async (ws, spec, args) => {
     if (found.length < 2) throw new AppError('INVALID_ARGUMENT', `set ${name} (${folder ?? datasetId}) has ${found.length} image(s); CycleGAN needs at least 2 per set`);
     return found;
   };
-  const side = loadSideFor(spec.size);
   const load = async (name: 'A' | 'B', datasetId: string | undefined, folder: string | undefined) => {
     const list = await paths(name, datasetId, folder);
+    // each set gets its own: one may be large photos, the other small icons
+    const side = await jitterLoadSide(list, spec.size);
     args.ctx.report.log('info', `loading set ${name}: ${list.length} images at ${side}px`);
     const { set, skipped } = await loadImageSet(list, {
       side,

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listImageFiles, loadSideFor, openUnpairedFolders } from './unpaired.js';
+import { jitterLoadSide, listImageFiles, loadSideFor, openUnpairedFolders } from './unpaired.js';
 
 let root: string;
 beforeAll(async () => {
@@ -51,6 +51,15 @@ describe('unpaired A/B source', () => {
     expect(held.b!.shape[0]).toBe(6); // too few B images for a split: previews reuse training ones
     tf.dispose([...Object.values(first), ...Object.values(second), ...Object.values(replay), ...Object.values(held)]);
     source.dispose();
+  });
+
+  it('loads for crop jitter at ×1.12 only when the images are that big: small ones are never enlarged', async () => {
+    const files = await listImageFiles(join(root, 'a')); // 40-51 × 30 px, plus one broken file
+    expect(await jitterLoadSide(files, 16)).toBe(loadSideFor(16)); // 18: room for crops
+    expect(loadSideFor(28)).toBe(32);
+    expect(await jitterLoadSide(files, 28)).toBe(30); // the images' own 30 px, not 32
+    expect(await jitterLoadSide(files, 32)).toBe(32); // never below the crop
+    expect(await jitterLoadSide([join(root, 'a', 'broken.png')], 16)).toBe(18); // nothing readable: the paper's rule
   });
 
   it('says which folder is empty', async () => {

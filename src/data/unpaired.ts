@@ -76,6 +76,29 @@ export function loadSideFor(cropSize: number): number {
   return Math.max(cropSize, 2 * Math.round((cropSize * 286) / 256 / 2));
 }
 
+/**
+ * The side to load a set at for random-crop jitter: the paper's ×1.12 (loadSideFor) when its
+ * images are at least that big, else their own size (the median shorter side of up to `sample`
+ * files, read from headers only), never below the crop. Enlarging small images to make room
+ * for crops (64-px emoji to 72) blurs every training image while evaluation and inference see
+ * them sharp, and the generators learn to paint soft images.
+ */
+export async function jitterLoadSide(paths: readonly string[], cropSize: number, sample = 32): Promise<number> {
+  const target = loadSideFor(cropSize);
+  const step = Math.max(1, Math.floor(paths.length / sample));
+  const picked = paths.filter((_, i) => i % step === 0).slice(0, sample);
+  const sides = (
+    await Promise.all(
+      picked.map((p) =>
+        sharp(p).metadata().then((m) => (m.width && m.height ? Math.min(m.width, m.height) : null), () => null),
+      ),
+    )
+  ).filter((s): s is number => s !== null).sort((x, y) => x - y);
+  if (sides.length === 0) return target;
+  const median = sides[Math.floor(sides.length / 2)]!;
+  return Math.max(cropSize, Math.min(target, median));
+}
+
 interface Stream {
   set: ImageSet;
   name: 'a' | 'b';
@@ -198,10 +221,10 @@ export async function openUnpairedFolders(
   options: UnpairedOptions & { channels?: 1 | 3; limit?: number; signal?: AbortSignal },
 ): Promise<BatchSource> {
   const channels = options.channels ?? 3;
-  const side = options.crop === false ? options.size : loadSideFor(options.size);
   const load = async (dir: string, name: string) => {
     const files = await listImageFiles(dir);
     if (files.length === 0) throw new AppError('NOT_FOUND', `no images found under ${dir} (set ${name}); point --data-${name.toLowerCase()} at a folder of PNG/JPEG/WebP files`);
+    const side = options.crop === false ? options.size : await jitterLoadSide(files, options.size);
     return (await loadImageSet(files, { side, channels, limit: options.limit, signal: options.signal })).set;
   };
   const [a, b] = await Promise.all([load(dirA, 'A'), load(dirB, 'B')]);
