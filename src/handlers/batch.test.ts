@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import { invoke } from '../contract/api.js';
 import type { BatchReport } from '../contract/batch.js';
+import type { GalleryPage } from '../contract/gallery.js';
 import type { JobEvent } from '../contract/events.js';
 import { createApp, type App } from './context.js';
 
@@ -122,6 +123,25 @@ describe('batch through the handlers and a forked engine', () => {
     expect(second.failed).toBe(4);
     expect(second.items.filter((i) => i.status === 'skipped').every((i) => i.ms === undefined)).toBe(true);
   }, 120_000);
+
+  it('keeps a copy of inputs from outside the workspace, so gallery items show before/after', async () => {
+    const elsewhere = join(dir, 'elsewhere');
+    for (let i = 0; i < 3; i++) await png(join(elsewhere, `p${i}.png`), 12, 40 * i);
+    const spec = { task: 'superres', model: 'esrgan-slim', scale: 2, inputs: [elsewhere] }; // no out: the workspace's exports
+    const { jobId } = await call<{ jobId: string }>('batch:start', { spec });
+    expect((await app.jobs.settled(jobId)).state).toBe('done');
+    const page = await call<GalleryPage>('gallery:list', { kind: 'upscale', limit: 10 });
+    expect(page.items).toHaveLength(3);
+    const inputs = await hashTree(elsewhere);
+    for (const item of page.items) {
+      expect(item.beforePath).toMatch(/^gallery\/before\/.+\.png$/);
+      const copy = createHash('sha256').update(await readFile(join(app.ws.root, item.beforePath!))).digest('hex');
+      expect(Object.values(inputs)).toContain(copy);
+    }
+    // the user's files can go away: the gallery's copies stay
+    await rm(elsewhere, { recursive: true });
+    for (const item of page.items) await expect(readFile(join(app.ws.root, item.beforePath!))).resolves.toBeTruthy();
+  }, 60_000);
 
   it('rejects malformed arguments with INVALID_ARGUMENT and changes nothing', async () => {
     const jobsBefore = app.jobs.list().length;
