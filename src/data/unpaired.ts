@@ -1,6 +1,7 @@
 // Unpaired image sets for CycleGAN: two independent streams (A and B) with their own seeded
 // shuffles, random crops and horizontal flips, in the paper's recipe (load at ~1.12× the crop
-// size, crop at random, flip half the time). Everything random derives from (seed, stream,
+// size, crop at random, flip half the time; images smaller than that load at their own size,
+// never enlarged: see jitterLoadSide). Everything random derives from (seed, stream,
 // epoch, position), so the cursor alone fixes every batch and a resumed run sees the same data.
 // Pixels stay as 8-bit in memory (4× smaller than float32) and become tensors per batch.
 import * as tf from '@tensorflow/tfjs';
