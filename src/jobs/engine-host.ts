@@ -97,6 +97,8 @@ export class EngineHost {
   private readonly spawnEngine: SpawnEngine;
   private readonly entry: string;
   private readonly exitWaiters = new Set<() => void>();
+  /** settles once the last exit has been reported to the handlers (they run 20 ms after it) */
+  private exitReported: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly handlers: { onMessage: (message: EngineMessage) => void; onExit: (exit: EngineExit) => void },
@@ -132,7 +134,9 @@ export class EngineHost {
   /** Asks the engine to checkpoint and quit; kills it after `timeoutMs`. */
   async shutdown(timeoutMs = 30_000): Promise<void> {
     const proc = this.proc;
-    if (!proc) return;
+    // an engine that just died may not have been reported yet: the caller closes the catalog
+    // after this, and the report still has to mark its job
+    if (!proc) return this.exitReported;
     const exited = new Promise<void>((resolve) => this.exitWaiters.add(resolve));
     try {
       if (proc.send) proc.send({ type: 'shutdown' });
@@ -162,6 +166,8 @@ export class EngineHost {
     });
     proc.on('exit', (code, signal) => {
       if (this.proc === proc) this.proc = null;
+      let reported!: () => void;
+      this.exitReported = new Promise((resolve) => (reported = resolve));
       // let the stderr pipe drain so an OOM message is seen
       setTimeout(() => {
         const exit: EngineExit = {
@@ -170,9 +176,13 @@ export class EngineHost {
           outOfMemory: OOM_PATTERN.test(this.stderrTail),
           stderrTail: this.stderrTail,
         };
-        this.handlers.onExit(exit);
-        for (const waiter of this.exitWaiters) waiter();
-        this.exitWaiters.clear();
+        try {
+          this.handlers.onExit(exit);
+        } finally {
+          for (const waiter of this.exitWaiters) waiter();
+          this.exitWaiters.clear();
+          reported();
+        }
       }, 20);
     });
     return proc;
