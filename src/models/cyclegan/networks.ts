@@ -19,8 +19,9 @@ export interface GeneratorShape {
    * "Deconvolution and checkerboard artifacts"), which leaves no checkerboard pattern even early
    * in training — what the short CPU schedules of the `small` preset see. It costs ~16% more per
    * step (small, 64 px, batch 4, wasm: 3.4 s against 2.9 s): its 3×3 convolutions run at the
-   * doubled resolution. In the side-by-side demo runs it translated closer to the target set
-   * (SWD 0.043 against 0.051) and reconstructed slightly worse (19.8 against 20.3 dB).
+   * doubled resolution. In two pairs of side-by-side demo runs it translated closer to the target
+   * set (SWD 0.048 / 0.058 against 0.052 / 0.062 on the latest) and reconstructed about as well
+   * (19.9–20.0 against 19.9–20.3 dB).
    */
   upsample?: 'transpose' | 'resize';
 }
