@@ -32,6 +32,7 @@ import { slicedWassersteinDistance } from '../src/metrics/swd.js';
 import { TrainSpec } from '../src/contract/runs.js';
 import { getFamily } from '../src/models/index.js';
 import { stepRandom } from '../src/training/step-random.js';
+import { wasmThreads } from '../src/engine/wasm-setup.js';
 
 const require = createRequire(import.meta.url);
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   const outDir = resolve(values.out!);
   const runDir = resolve(values.run ?? join(repoRoot, 'dist', 'demo-runs', 'cyclegan'));
   const backend = await ensureBackend(values.backend as BackendPref);
-  console.log(`demo:cyclegan — twitter (A) ↔ google (B) emoji at ${size}px, preset ${values.preset}, backend ${backend}`);
+  console.log(`demo:cyclegan — twitter (A) ↔ google (B) emoji at ${size}px, preset ${values.preset}, backend ${backend}${backend === 'wasm' ? ` (${wasmThreads().threads} thread(s))` : ''}`);
 
   // the same file names exist in both sets; hold out the same last `heldOut` names of each
   const [filesA, filesB] = await Promise.all([listImageFiles(emojiFolder('twitter')), listImageFiles(emojiFolder('google'))]);
@@ -186,6 +187,7 @@ async function main(): Promise<void> {
     batch: loaded.spec.batch,
     stopped: result.stopped,
     backend,
+    ...(backend === 'wasm' ? { wasmThreads: wasmThreads().threads } : {}),
     trainMinutes: Number(sittings.reduce((a, b) => a + b, 0).toFixed(1)),
     sittingsMinutes: sittings,
     heldOutImages: { a: testA.set.images.length, b: testB.set.images.length },

@@ -16,7 +16,7 @@ import {
 import { matmulProbe } from './device-info.js';
 import { readCachedChoice, writeCachedChoice } from './backend-cache.js';
 import { errorText, importOptional, NATIVE_PACKAGES, probeNative } from './native-probe.js';
-import { prepareWasm } from './wasm-setup.js';
+import { prepareWasm, wasmThreads } from './wasm-setup.js';
 import { installWebGpu } from './webgpu-setup.js';
 
 export type { BackendName, BackendPref, BackendRow } from './backend-types.js';
@@ -106,7 +106,9 @@ async function probeWasm(seconds: number): Promise<BackendRow> {
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
     const gflops = seconds > 0 ? await matmulProbe('wasm', seconds) : undefined;
     if (previous && previous !== 'wasm') await tf.setBackend(previous);
-    const reason = `WebAssembly${simd ? ' SIMD' : ''} + XNNPACK with GAN Studio's conv training kernels (one core in Node)`;
+    const { threads, note } = wasmThreads();
+    const cores = threads > 1 ? `${threads} threads` : `one thread${note ? `: ${note}` : ''}`;
+    const reason = `WebAssembly${simd ? ' SIMD' : ''} + XNNPACK with GAN Studio's conv training kernels (${cores})`;
     return { name: 'wasm', available: true, reason, ...(gflops !== undefined ? { gflops } : {}) };
   } catch (e) {
     return { name: 'wasm', available: false, reason: `failed to start: ${errorText(e)}` };

@@ -1,8 +1,10 @@
 // Makes the wasm backend usable for training in Node and Electron: points it at its .wasm
-// binaries inside node_modules and installs the training kernels.
+// binaries inside node_modules, installs the training kernels and, when asked
+// (GAN_STUDIO_WASM_THREADS), starts the threaded binary so XNNPACK uses several cores.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
+import { startThreadedWasm, wasmThreadsWanted } from './wasm-threads.js';
 
 const require = createRequire(import.meta.url);
 
@@ -15,14 +17,33 @@ export function wasmBinaryDir(): string {
   return dirname(file) + '/';
 }
 
-let configured = false;
+let configured: Promise<void> | null = null;
+let threadsInUse = 1;
+let threadsNote: string | undefined;
+
+/** Threads the wasm backend of this process runs with, and why not more when a start failed. */
+export function wasmThreads(): { threads: number; note?: string } {
+  return { threads: threadsInUse, ...(threadsNote ? { note: threadsNote } : {}) };
+}
 
 /** Idempotent; must run before the first `tf.setBackend('wasm')`. */
-export async function prepareWasm(): Promise<void> {
-  if (configured) return;
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  // Node's emscripten loader reads the binary with fs, so a plain folder path (not a URL) is right.
-  wasm.setWasmPaths(wasmBinaryDir());
-  registerWasmTrainingKernels();
-  configured = true;
+export function prepareWasm(): Promise<void> {
+  configured ??= (async () => {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // Node's emscripten loader reads the binary with fs, so a plain folder path (not a URL) is
+    // right; a prefix (not a file) also leaves tfjs free to pick the threaded binary.
+    wasm.setWasmPaths(wasmBinaryDir());
+    registerWasmTrainingKernels();
+    const wanted = wasmThreadsWanted();
+    if (wanted > 1) {
+      try {
+        threadsInUse = await startThreadedWasm(wanted);
+      } catch (error) {
+        // the single-threaded binary still works: say why, once, and carry on with it
+        threadsNote = (error as Error).message;
+        console.warn(`GAN Studio: ${threadsNote}`);
+      }
+    }
+  })();
+  return configured;
 }
