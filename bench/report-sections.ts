@@ -86,6 +86,22 @@ const cyclegan: Render = (d) => {
   ];
 };
 
+const wasmThreadsSuite: Render = (d) => {
+  const rows = rowsOf(d.train);
+  const inf = objOf(d.inference);
+  const threads = fmt(d.threads);
+  return [
+    ...table(['CycleGAN small, 64²', 'ms/step, 1 thread', `ms/step, ${threads} threads`, 'speed-up'], rows.map((r) => [
+      `training, batch ${fmt(r.batch)}`, fmt(num(r.single_ms)), fmt(num(r.threaded_ms)), `${fmt(num(r.speedup), 2)}×`,
+    ])),
+    '',
+    ...table(['', 'ms/image, 1 thread', `ms/image, ${threads} threads`, 'speed-up'], [[
+      'inference, 256²', fmt(num(inf.single_ms)), fmt(num(inf.threaded_ms)), `${fmt(num(inf.speedup), 2)}×`,
+    ]]),
+    ...bound('XNNPACK convolutions; element-wise kernels and GAN Studio\'s JS relayouts stay on one thread, so small batches gain least.'),
+  ];
+};
+
 const vanilla: Render = (d) => [
   ...table(['backend', 'data', 'size', 'batch', 'z', 'parameters (G + D)', 'ms/step', 'steps/s', 'images/s', 'GFLOP/s', 'tensors stable'], [[
     String(d.backend ?? '—'), String(d.data ?? '—'), `${fmt(d.size)}²`, fmt(d.batch), fmt(d.z), fmt(d.params), fmt(num(d.step_ms)), fmt(num(d.steps_per_s)),
@@ -161,5 +177,5 @@ const scaling: Render = (d) => {
 };
 
 export const SECTIONS: Record<string, Render> = {
-  'wasm-kernels': wasmKernels, import: importSuite, catalog, upscale, cyclegan, 'vanilla-mnist': vanilla, 'sr-train': srTrain, generate, memory, scaling,
+  'wasm-kernels': wasmKernels, import: importSuite, catalog, upscale, cyclegan, 'wasm-threads': wasmThreadsSuite, 'vanilla-mnist': vanilla, 'sr-train': srTrain, generate, memory, scaling,
 };

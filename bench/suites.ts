@@ -40,6 +40,7 @@ export const SUITES: Suite[] = [
   nodeSuite('catalog', 'Gallery query latency at 100,000 items', 'catalog.js', { quick: 6, full: 12 }),
   nodeSuite('upscale', 'Tiled super-resolution vs the upscaler package', 'upscale.js', { quick: 6, full: 150 }),
   nodeSuite('cyclegan', 'CycleGAN-64 training and 256² inference', 'cyclegan.js', { quick: 25, full: 60 }),
+  nodeSuite('wasm-threads', 'Threaded wasm (GAN_STUDIO_WASM_THREADS=2) vs one thread, CycleGAN-64', 'wasm-threads.js', { quick: 40, full: 70 }),
   nodeSuite('vanilla-mnist', 'Classic (MLP) GAN training on MNIST', 'vanilla-mnist.js', { quick: 10, full: 30 }),
   nodeSuite('sr-train', 'Super-resolution ×2 training (esrgan small)', 'sr-train.js', { quick: 10, full: 35 }),
   nodeSuite('generate', 'Generation: generator inference, batch 64', 'generate.js', { quick: 12, full: 25 }),

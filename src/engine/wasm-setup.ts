@@ -44,6 +44,9 @@ export function prepareWasm(): Promise<void> {
         console.warn(`GAN Studio: ${threadsNote}`);
       }
     }
-  })();
+  })().catch((error: unknown) => {
+    configured = null; // a later call tries again
+    throw error;
+  });
   return configured;
 }
