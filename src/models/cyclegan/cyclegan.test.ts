@@ -16,6 +16,7 @@ import { syntheticImages } from '../../training/testing/family-test-kit.js';
 import { prepareWasm } from '../../engine/wasm-setup.js';
 import { instanceNorm, UpsampleNearest2d } from './layers.js';
 import { isCycleGanModel, learningRateAt, type CycleGanModel } from './model.js';
+import { resnetGenerator } from './networks.js';
 
 let root: string;
 beforeAll(async () => {
@@ -168,6 +169,21 @@ describe('cyclegan', () => {
       tf.dispose([a, b]);
       model.dispose();
     }
+  });
+
+  it("the paper's generator is blind to an image's brightness; with its first layer plain it is not", () => {
+    // instance norm right after a linear first layer removes any colour shift: G(x + c) = G(x)
+    const shiftGap = (plainEncoderLayers: number) => tf.tidy(() => {
+      const net = resnetGenerator({ channels: 3, filters: 4, blocks: 1, upsample: 'resize', plainEncoderLayers }, stepRandom(3), 'G');
+      const x = tf.randomUniform([2, 16, 16, 3], -0.5, 0.5, 'float32', 4);
+      const shifted = x.add(tf.tensor1d([0.4, -0.3, 0.2]));
+      const gap = tf.abs(tf.sub(net.apply(x) as tf.Tensor, net.apply(shifted) as tf.Tensor)).max().dataSync()[0]!;
+      net.dispose();
+      return gap;
+    });
+    expect(shiftGap(0)).toBeLessThan(1e-3);
+    expect(shiftGap(1)).toBeGreaterThan(0.05);
+    expect(resolve({ preset: 'small', size: undefined }).extra.plainEncoderLayers).toBe(1);
   });
 
   it('round-trips weights, optimizers, pools and EMA through a checkpoint: the next step matches', async () => {

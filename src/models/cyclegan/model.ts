@@ -49,6 +49,8 @@ export function createCycleGanModel(spec: ResolvedSpec, random: StepRandom): Cyc
     channels: spec.channels, filters: Number(x.filters), blocks: Number(x.blocks),
     // runs saved before the option existed used the paper's transposed convolutions
     upsample: x.upsample === 'resize' ? ('resize' as const) : ('transpose' as const),
+    // runs saved before the option existed normalised every layer, as the paper does
+    plainEncoderLayers: Number(x.plainEncoderLayers ?? 0),
   };
   const dShape = { channels: spec.channels, filters: Number(x.dFilters ?? x.filters), layers: Number(x.dLayers ?? 3) };
   const G_AB = resnetGenerator(gShape, random, 'G_AB');
