@@ -7,6 +7,17 @@ import type { GanModel, TrainBatch } from '../src/models/types.js';
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 export const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
+/** Median milliseconds of `reps` calls of `run`, after one untimed call that builds kernels. */
+export async function medianMs(run: () => Promise<void>, reps: number): Promise<number> {
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
 
 const MB = 2 ** 20;
 

@@ -6,7 +6,7 @@ import { getFamily } from '../src/models/registry.js';
 import { TrainSpec } from '../src/contract/runs.js';
 import { stepRandom } from '../src/training/step-random.js';
 import { isCycleGanModel } from '../src/models/cyclegan/model.js';
-import { median, profileStep } from './common.js';
+import { median, medianMs, profileStep } from './common.js';
 
 export interface TrainSpeedOptions {
   batch?: number;
@@ -56,15 +56,8 @@ export async function inferenceSpeed(preset: 'small' | 'default', side: number, 
     await out.data();
     out.dispose();
   };
-  await once();
-  const times: number[] = [];
-  for (let i = 0; i < images; i++) {
-    const t = performance.now();
-    await once();
-    times.push(performance.now() - t);
-  }
+  const ms = await medianMs(once, images);
   model.dispose();
   input.dispose();
-  const ms = median(times);
   return { preset, side, filters: spec.extra.filters, blocks: spec.extra.blocks, ms_per_image: Number(ms.toFixed(0)), images_per_s: Number((1000 / ms).toFixed(2)) };
 }

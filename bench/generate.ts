@@ -9,7 +9,7 @@ import { TrainSpec } from '../src/contract/runs.js';
 import { stepRandom } from '../src/training/step-random.js';
 import { isGeneratorModel, latentsForSeeds } from '../src/models/common/generator-model.js';
 import type { BackendPref } from '../src/contract/system.js';
-import { flag, median, round } from './common.js';
+import { flag, medianMs, round } from './common.js';
 
 const quick = process.argv.includes('--quick');
 const BATCH = 64;
@@ -26,16 +26,9 @@ async function measure(model: 'dcgan' | 'vanilla', size: number, reps: number) {
     await images.data();
     images.dispose();
   };
-  await once();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await once();
-    times.push(performance.now() - t);
-  }
+  const ms = await medianMs(once, reps);
   gan.dispose();
   z.dispose();
-  const ms = median(times);
   return { model, size, channels: spec.channels, batch: BATCH, batch_ms: round(ms), images_per_s: round((BATCH * 1000) / ms, 1), ema: spec.ema === true };
 }
 
