@@ -10,8 +10,7 @@ import { getFamily } from '../models/index.js';
 import type { GanModel, ResolvedSpec, TrainBatch } from '../models/types.js';
 import { writeTensorImage } from '../inference/image-io.js';
 import { slicedWassersteinDistance } from '../metrics/swd.js';
-import { restoreModel } from './checkpoint-format.js';
-import { checkpointsDir, loadLatestCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { checkpointsDir, loadLatestCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { configDifferences, configHash } from './config-hash.js';
 import { withLegacyDefaults } from './legacy-spec.js';
 import { appendLog, appendMetrics, readRunSpec, runPaths, truncateMetrics, writeRunSpec } from './run-files.js';
@@ -68,7 +67,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
     throw writeFailure(error, `the run folder ${runDir}`);
   }
 
-  const loaded = opts.resume ? await loadLatestCheckpoint(runDir, (m) => log('warn', m)) : null;
+  const loaded = opts.resume ? await loadLatestCheckpoint(runDir, (m) => log('warn', m), { quarantine: true }) : null;
   const saved = await readRunSpec(runDir);
   if (!opts.resume && (saved || (await hasCheckpoints(runDir)))) {
     throw new AppError('ALREADY_EXISTS', `${runDir} already holds a run; resume it (--resume) or choose another output folder`);
@@ -90,7 +89,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
   const model = family.create(spec, stepRandom(spec.seed));
   let step = 0;
   if (loaded) {
-    await restoreModel(model, loaded.state, loaded.buffer, { optimizers: true });
+    await restoreCheckpoint(model, loaded, { optimizers: true });
     source.setCursor(loaded.state.cursor);
     step = loaded.state.step;
     await truncateMetrics(runDir, step);
