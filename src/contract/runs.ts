@@ -30,6 +30,13 @@ export const TrainSpec = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   lr: z.number().positive().max(1).optional(),
   diffAugment: z.boolean().optional(),
+  /**
+   * Random horizontal flips of the training images. Off by default for generation (a GAN
+   * reproduces its augmentation: flipped digits, text and logos come back mirrored), on for
+   * CycleGAN (the paper's recipe). Absent in runs saved before the option existed: those resume
+   * with what their data pipeline did then (see src/training/legacy-spec.ts).
+   */
+  flip: z.boolean().optional(),
   ema: z.boolean().optional(),
   sampleEvery: z.number().int().min(1).optional(),
   checkpointEvery: z.number().int().min(1).optional(),

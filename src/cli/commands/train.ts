@@ -32,6 +32,7 @@ function specFromFlags(values: Record<string, unknown>): Partial<TrainSpecInput>
     lr: floatOpt(v, 'lr'),
     diffAugment: v['diff-augment'] === true ? true : undefined,
     ema: v.ema === true ? true : undefined,
+    flip: v.flip === true ? true : v['no-flip'] === true ? false : undefined,
     sampleEvery: intOpt(v, 'sample-every'),
     checkpointEvery: intOpt(v, 'checkpoint-every'),
     backend: choiceOpt(v, 'backend', BackendPref.options),
@@ -78,12 +79,14 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model (generate, superres or cyclegan)',
   usage: [
-    'gan-studio train --task generate|superres|cyclegan --model M --data DIR_OR_ID [--data-a A --data-b B] [--name NAME] [--size 32|64|128] [--channels 1|3] [--steps N] [--batch B] [--seed S] [--preset tiny|small|default] [--loss bce|lsgan|hinge] [--backend auto|cuda|webgpu|tensorflow|wasm|cpu] [--out RUN_DIR] [--json]',
+    'gan-studio train --task generate|superres|cyclegan --model M --data DIR_OR_ID [--data-a A --data-b B] [--name NAME] [--size 32|64|128] [--channels 1|3] [--steps N] [--batch B] [--seed S] [--preset tiny|small|default] [--loss bce|lsgan|hinge] [--flip|--no-flip] [--backend auto|cuda|webgpu|tensorflow|wasm|cpu] [--out RUN_DIR] [--json]',
     '       gan-studio train --resume --run ID        continue a workspace run (same settings; pause it with `gan-studio runs pause ID`)',
     '       gan-studio train --resume --out RUN_DIR   continue a run folder outside the workspace (flags overlay its settings)',
     '',
     'Training runs in the engine process as a workspace run that `gan-studio runs` and the app list. Ctrl-C stops it',
     'after a checkpoint (exit 130). With --out RUN_DIR the run lives in that folder and is not listed in the workspace.',
+    '--flip mirrors half the training images: safe when a mirrored image is just as real (landscapes, faces), wrong for',
+    'digits, text and logos, which a GAN then draws mirrored. Off by default for generate, on for cyclegan (--no-flip).',
   ].join('\n'),
   options: {
     'task': { type: 'string' },
@@ -106,6 +109,8 @@ export const trainCommand: Command = {
     'backend': { type: 'string' },
     'diff-augment': { type: 'boolean' },
     'ema': { type: 'boolean' },
+    'flip': { type: 'boolean' },
+    'no-flip': { type: 'boolean' },
     'sample-every': { type: 'string' },
     'checkpoint-every': { type: 'string' },
     'name': { type: 'string' },
@@ -117,6 +122,7 @@ export const trainCommand: Command = {
     const out = stringOpt(values, 'out');
     const runRef = stringOpt(values, 'run');
     const name = stringOpt(values, 'name');
+    if (values.flip === true && values['no-flip'] === true) throw new UsageError('give --flip or --no-flip, not both');
     if (out && runRef) throw new UsageError('give --run ID (a workspace run) or --out RUN_DIR, not both');
     if (runRef && !resume) throw new UsageError('--run ID continues a run: add --resume');
     if (resume && !out && !runRef) throw new UsageError('--resume needs --run ID (a workspace run, see `gan-studio runs`) or --out RUN_DIR');
