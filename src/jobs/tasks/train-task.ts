@@ -29,12 +29,14 @@ export const trainTask: EngineTask = async (raw, ctx) => {
     const backend = await ensureBackend(input.spec.backend);
     ctx.report.log('info', `training on ${backend}`);
     // lazy: tfjs and the model families load once the backend is chosen
-    const { train } = await import('../../training/train.js');
+    const { train, specForRun } = await import('../../training/train.js');
     const { getFamily } = await import('../../models/index.js');
-    const resolved = getFamily(input.spec.model).resolve(input.spec);
+    // a resumed run saved before a setting existed keeps its old behaviour, source included
+    const spec = await specForRun(input.spec, input.runDir, input.resume);
+    const resolved = getFamily(spec.model).resolve(TrainSpec.parse(spec));
     const folders = { ...(input.data ? { data: input.data } : {}), ...(input.dataA ? { dataA: input.dataA } : {}), ...(input.dataB ? { dataB: input.dataB } : {}) };
     source = await openTrainSource(ws, resolved, folders, ctx);
-    const out = await train({ spec: input.spec, runDir: input.runDir, source, resume: input.resume }, ctx);
+    const out = await train({ spec, runDir: input.runDir, source, resume: input.resume }, ctx);
     return { stopped: out.stopped, result: { step: out.step, runId: input.runId, backend } };
   } finally {
     source?.dispose();
