@@ -7,7 +7,7 @@ import { UsageError, choiceOpt, floatOpt, intOpt, stringOpt, type Command, type 
 import { AppError } from '../../contract/errors.js';
 import { TASKS } from '../../contract/common.js';
 import { SAMPLE_DATASETS, type ImportReport, type SampleDataset } from '../../contract/datasets.js';
-import { LOSSES, PRESETS, TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
+import { LOSSES, MODELS_BY_TASK, PRESETS, TrainSpec, defaultModelFor, type TrainSpecInput } from '../../contract/runs.js';
 import { BackendPref } from '../../contract/system.js';
 import { call, withApp } from '../../handlers/cli-client.js';
 import type { App } from '../../handlers/context.js';
@@ -79,7 +79,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model (generate, superres or cyclegan)',
   usage: [
-    'gan-studio train --task generate|superres|cyclegan --model M --data DIR_OR_ID [--data-a A --data-b B] [--name NAME] [--size 32|64|128] [--channels 1|3] [--steps N] [--batch B] [--seed S] [--preset tiny|small|default] [--loss bce|lsgan|hinge] [--flip|--no-flip] [--backend auto|cuda|webgpu|tensorflow|wasm|cpu] [--out RUN_DIR] [--json]',
+    'gan-studio train --task generate|superres|cyclegan [--model M] --data DIR_OR_ID [--data-a A --data-b B] [--name NAME] [--size 32|64|128] [--channels 1|3] [--steps N] [--batch B] [--seed S] [--preset tiny|small|default] [--loss bce|lsgan|hinge] [--flip|--no-flip] [--backend auto|cuda|webgpu|tensorflow|wasm|cpu] [--out RUN_DIR] [--json]',
     '       gan-studio train --resume --run ID        continue a workspace run (same settings; pause it with `gan-studio runs pause ID`)',
     '       gan-studio train --resume --out RUN_DIR   continue a run folder outside the workspace (flags overlay its settings)',
     '',
@@ -129,7 +129,12 @@ export const trainCommand: Command = {
     if (runRef && Object.keys(flags).length) {
       throw new UsageError(`a workspace run resumes with its own settings; drop ${Object.keys(flags).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (or start a new run)`);
     }
-    if (!resume && !flags.model) throw new UsageError('--model is required (generate: vanilla|dcgan)');
+    if (!resume && !flags.model) {
+      // a task with one model needs no --model; for one with several, name that task's models
+      const task = flags.task ?? 'generate';
+      flags.model = defaultModelFor(task);
+      if (!flags.model) throw new UsageError(`--model is required for --task ${task}: ${MODELS_BY_TASK[task].join('|')}`);
+    }
 
     return withApp(ctx, async (app) => {
       if (runRef) {
