@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, UsageError, type CliIo, type Command } from './command.js';
+import { terminalSafeIo } from './terminal-text.js';
 import { AppError } from '../contract/errors.js';
 import { version } from '../common/version.js';
 
@@ -44,7 +45,8 @@ const defaultIo: CliIo = {
   tty: Boolean(process.stdout.isTTY),
 };
 
-export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo = defaultIo): Promise<number> {
+  const io = terminalSafeIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
