@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, UsageError, type CliIo, type Command } from './command.js';
+import { terminalSafeIo } from './terminal-text.js';
 import { AppError } from '../contract/errors.js';
 
 const GLOBAL_OPTIONS = {
@@ -55,7 +56,8 @@ const defaultIo: CliIo = {
   tty: Boolean(process.stdout.isTTY),
 };
 
-export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo = defaultIo): Promise<number> {
+  const io = terminalSafeIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());

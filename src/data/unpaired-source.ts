@@ -39,7 +39,8 @@ registerSourceBuilder('cyclegan', async (ws, spec, args) => {
   };
   const a = await load('A', spec.datasetA, args.dataA);
   const b = await load('B', spec.datasetB, args.dataB);
-  return unpairedBatchSource(a, b, { size: spec.size, seed: spec.seed });
+  // the paper flips; a pre-option run has no field and flipped too
+  return unpairedBatchSource(a, b, { size: spec.size, seed: spec.seed, flip: spec.flip ?? true });
 });
 
 export const cycleganSourceRegistered = true;

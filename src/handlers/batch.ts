@@ -1,7 +1,7 @@
 // batch:* — apply a model to files, folders and zips. The model and every setting are resolved
 // and frozen (plan.json) when the job is queued; the engine only executes the plan.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import { createWriteStream } from 'node:fs';
@@ -9,9 +9,10 @@ import { pipeline } from 'node:stream/promises';
 import type { Handlers } from '../contract/api.js';
 import type { BatchReport, BatchSpec } from '../contract/batch.js';
 import { AppError } from '../contract/errors.js';
-import { PLAN_FILE } from '../jobs/batch/batch-task.js';
+import { readJsonFile } from '../common/json-file.js';
+import { PLAN_FILE, readBatchPlan } from '../jobs/batch/batch-task.js';
 import { settingsHash } from '../jobs/batch/manifest.js';
-import { planBatch, type BatchPlan } from '../jobs/batch/plan.js';
+import { planBatch } from '../jobs/batch/plan.js';
 import type { BatchModel, FrozenBatch } from '../jobs/batch/processors.js';
 import { buildReport } from '../jobs/batch/report.js';
 import { newJobId } from '../jobs/job-manager.js';
@@ -87,14 +88,18 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       const job = getJob(ws.catalog, jobId);
       if (!job || job.kind !== 'batch') throw new AppError('NOT_FOUND', `no batch job ${jobId}`);
       const file = join(jobDir(ctx, jobId), 'report.json');
-      if (existsSync(file) && job.state !== 'running') return JSON.parse(await readFile(file, 'utf8')) as BatchReport;
-      const plan = JSON.parse(await readFile(join(jobDir(ctx, jobId), PLAN_FILE), 'utf8')) as BatchPlan;
+      if (existsSync(file) && job.state !== 'running') {
+        // report.json repeats what the catalog holds: a damaged one is rebuilt below instead
+        const saved = await readJsonFile<BatchReport>(file, { what: 'batch report', fix: 'delete it' }).catch(() => null);
+        if (saved) return saved;
+      }
+      const plan = await readBatchPlan(jobDir(ctx, jobId));
       return buildReport(jobId, plan.outDir, batchItems(ws.catalog, jobId));
     },
     'batch:exportZip': async ({ jobId }) => {
       const job = getJob(ws.catalog, jobId);
       if (!job || job.kind !== 'batch') throw new AppError('NOT_FOUND', `no batch job ${jobId}`);
-      const plan = JSON.parse(await readFile(join(jobDir(ctx, jobId), PLAN_FILE), 'utf8')) as BatchPlan;
+      const plan = await readBatchPlan(jobDir(ctx, jobId));
       if (plan.outDir !== join(ws.layout.exports, jobId)) {
         throw new AppError('INVALID_ARGUMENT', `batch ${jobId} wrote into ${plan.outDir}, which it chose itself, not into the workspace's exports folder; only exports are zipped for download — its files are already in that folder`);
       }

@@ -5,6 +5,7 @@ import { cp, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises
 import { basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../contract/api.js';
+import { parseJsonText, readJsonFile } from '../common/json-file.js';
 import { AppError } from '../contract/errors.js';
 import { ModelSidecar, type ModelInfo } from '../contract/models.js';
 import { importOptional } from '../jobs/engine-tasks.js';
@@ -48,11 +49,18 @@ export async function resolvePretrained(model: string, scale?: number): Promise<
 
 const SIDECAR_FILE = 'sidecar.json';
 
+/** null when there is no imported model `id`; a damaged sidecar is an error naming it. */
 export async function importedModel(ctx: AppContext, id: string): Promise<{ dir: string; info: ModelInfo } | null> {
   if (!/^[A-Za-z0-9._-]+$/.test(id)) return null;
   const dir = join(ctx.ws.layout.models, id);
+  let side: ModelSidecar & { importedAt: number };
   try {
-    const side = JSON.parse(await readFile(join(dir, SIDECAR_FILE), 'utf8')) as ModelSidecar & { importedAt: number };
+    side = await readJsonFile(join(dir, SIDECAR_FILE), { what: 'imported model sidecar', fix: `fix the JSON, or delete the folder ${dir} and import the model again`, code: 'MODEL_INVALID' });
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    return null;
+  }
+  try {
     return {
       dir,
       info: {
@@ -101,7 +109,8 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       }
       const imported: ModelInfo[] = [];
       for (const name of (await readdir(ws.layout.models).catch(() => [] as string[])).sort()) {
-        const m = await importedModel(ctx, name);
+        // one damaged sidecar must not hide every other model: models:get names its problem
+        const m = await importedModel(ctx, name).catch(() => null);
         if (m) imported.push(m.info);
       }
       return [...trained, ...shipped, ...imported];
@@ -116,7 +125,8 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
         for (const name of ['gan-studio.json', SIDECAR_FILE]) {
           const text = await readFile(join(folder, name), 'utf8').catch(() => null);
           if (text === null) continue;
-          const parsed = ModelSidecar.safeParse(JSON.parse(text));
+          const json = parseJsonText(text, join(folder, name), { what: 'model sidecar', fix: 'fix the JSON (names and strings in double quotes, no trailing commas), or delete it and pass --task and --scale', code: 'MODEL_INVALID' });
+          const parsed = ModelSidecar.safeParse(json);
           if (!parsed.success) throw new AppError('MODEL_INVALID', `${join(folder, name)} is not a valid sidecar: ${parsed.error.issues[0]?.message}`);
           side = parsed.data;
           break;

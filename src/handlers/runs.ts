@@ -46,7 +46,8 @@ export interface RunFolderFacts {
 }
 
 export async function runFolderFacts(ctx: AppContext, run: RunSummary): Promise<RunFolderFacts> {
-  const saved = await readRunSpec(runDir(ctx, run.id));
+  // a damaged spec.json must not break listing: resume and train name it
+  const saved = await readRunSpec(runDir(ctx, run.id)).catch(() => null);
   const totalSteps = saved?.spec.steps ?? run.totalSteps;
   const backend = saved?.backend ?? run.backend;
   if (totalSteps !== run.totalSteps || backend !== run.backend) updateRun(ctx.ws.catalog, run.id, { totalSteps, backend });

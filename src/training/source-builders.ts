@@ -8,6 +8,7 @@ import type { TaskContext } from '../jobs/reporter.js';
 import type { ResolvedSpec } from '../models/types.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { folderSource } from './folder-source.js';
+import { legacyFlip } from './legacy-spec.js';
 
 export interface SourceArgs {
   /** --data as given when no workspace dataset stands for it (a plain folder) */
@@ -59,12 +60,17 @@ export async function optionalImport<T>(relativeToTraining: string): Promise<T |
 
 type OpenDatasetSource = (ws: Workspace, datasetId: string, o: { size: number; channels: 1 | 3; seed: number; flip?: boolean }, ctx?: TaskContext) => Promise<BatchSource>;
 
+/** Flips only when the run asks: a GAN draws back the mirror images it was shown (#21). */
+function generationFlip(spec: ResolvedSpec): boolean {
+  return spec.flip ?? legacyFlip(spec) ?? false;
+}
+
 registerSourceBuilder('generate', async (ws, spec, args) => {
   if (ws && spec.datasetId) {
     const data = await optionalImport<{ openDatasetSource: OpenDatasetSource }>('../data/dataset-source.js');
     if (!data) throw new AppError('BACKEND_UNAVAILABLE', 'this build has no dataset cache yet; pass --data FOLDER to train on a folder of images');
-    return data.openDatasetSource(ws, spec.datasetId, { size: spec.size, channels: spec.channels, seed: spec.seed, flip: true }, args.ctx);
+    return data.openDatasetSource(ws, spec.datasetId, { size: spec.size, channels: spec.channels, seed: spec.seed, flip: generationFlip(spec) }, args.ctx);
   }
-  if (args.data) return folderSource(args.data, { size: spec.size, channels: spec.channels, seed: spec.seed }, args.ctx);
+  if (args.data) return folderSource(args.data, { size: spec.size, channels: spec.channels, seed: spec.seed, flip: generationFlip(spec) }, args.ctx);
   throw new AppError('INVALID_ARGUMENT', 'a generation run needs images: pass --data FOLDER or a dataset id');
 });

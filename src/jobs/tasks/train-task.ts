@@ -26,6 +26,7 @@ type TrainFn = (
   opts: { spec: TrainSpecInput; runDir: string; source: BatchSource; resume?: boolean },
   ctx: TaskContext,
 ) => Promise<{ step: number; runDir: string; stopped: 'done' | 'paused' | 'cancelled' }>;
+type SpecForRun = (input: TrainSpecInput, runDir: string, resume: boolean) => Promise<TrainSpecInput>;
 
 export const trainTask: EngineTask = async (raw, ctx) => {
   const input = TrainTaskInput.parse(raw);
@@ -35,13 +36,15 @@ export const trainTask: EngineTask = async (raw, ctx) => {
   try {
     const backend = await ensureBackend(input.spec.backend);
     ctx.report.log('info', `training on ${backend}`);
-    const { train } = await importOptional<{ train: TrainFn }>('../training/train.js', 'training');
+    const { train, specForRun } = await importOptional<{ train: TrainFn; specForRun: SpecForRun }>('../training/train.js', 'training');
     await importOptional('../models/index.js', 'model families');
     const { getFamily } = await importOptional<{ getFamily(id: string): ModelFamily }>('../models/registry.js', 'model registry');
-    const resolved = getFamily(input.spec.model).resolve(input.spec);
+    // a resumed run saved before a setting existed keeps its old behaviour, source included
+    const spec = await specForRun(input.spec, input.runDir, input.resume);
+    const resolved = getFamily(spec.model).resolve(TrainSpec.parse(spec));
     const folders = { ...(input.data ? { data: input.data } : {}), ...(input.dataA ? { dataA: input.dataA } : {}), ...(input.dataB ? { dataB: input.dataB } : {}) };
     source = await openTrainSource(ws, resolved, folders, ctx);
-    const out = await train({ spec: input.spec, runDir: input.runDir, source, resume: input.resume }, ctx);
+    const out = await train({ spec, runDir: input.runDir, source, resume: input.resume }, ctx);
     return { stopped: out.stopped, result: { step: out.step, runId: input.runId, backend } };
   } finally {
     source?.dispose();
