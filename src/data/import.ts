@@ -11,7 +11,7 @@ import { mkdir, rm, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ImportReport, RejectedFile } from '../contract/datasets.js';
 import { AppError } from '../contract/errors.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import {
   createDatasetRow, datasetImageRecords, finishDataset, markValidation, recordImportBatch, type ImageRecord, type ImportItem,
 } from '../workspace/datasets-repo.js';

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../contract/errors.js';
-import { silentReporter } from '../jobs/reporter.js';
+import { silentReporter } from '../common/reporter.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { importIntoWorkspace } from './import.js';
 import { makeImage, makeZip } from './testing/corpus.js';

@@ -6,9 +6,9 @@ import { EXIT, UsageError, choiceOpt, floatOpt, intOpt, stringOpt } from '../com
 import { SAMPLE_DATASETS, type ImportReport } from '../../contract/datasets.js';
 import { AppError } from '../../contract/errors.js';
 import type { JobSummary } from '../../contract/jobs.js';
-import { call, withApp } from '../../handlers/cli-client.js';
+import { call, withApp } from '../app-client.js';
 import type { App } from '../../handlers/context.js';
-import type { Reporter } from '../../jobs/reporter.js';
+import type { Reporter } from '../../common/reporter.js';
 import { terminalText } from '../terminal-text.js';
 import { followJob } from './train-progress.js';
 

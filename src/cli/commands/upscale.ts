@@ -6,7 +6,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { EXIT, UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { AppError, toWireError } from '../../contract/errors.js';
 import { BackendPref } from '../../contract/system.js';
-import type { Reporter } from '../../jobs/reporter.js';
+import type { Reporter } from '../../common/reporter.js';
 import { ensureBackend } from '../../jobs/engine-backend.js';
 import { formatFromPath, loadUpscaler, releaseUpscalers, upscaleFile } from '../../inference/upscale.js';
 import type { OutputFormat } from '../../inference/image-io.js';
