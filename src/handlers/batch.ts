@@ -3,9 +3,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import yazl from 'yazl';
-import { createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import type { Handlers } from '../contract/api.js';
 import type { BatchReport, BatchSpec } from '../contract/batch.js';
 import { AppError } from '../contract/errors.js';
@@ -16,12 +13,13 @@ import { planBatch } from '../jobs/batch/plan.js';
 import type { BatchModel, FrozenBatch } from '../jobs/batch/processors.js';
 import { buildReport } from '../jobs/batch/report.js';
 import { newJobId } from '../jobs/job-manager.js';
-import { writeFileAtomic } from '../inference/write-file-atomic.js';
+import { writeFileDurable } from '../common/durable-write.js';
+import { zipFiles } from '../common/zip-files.js';
 import { batchItems, getJob } from '../workspace/jobs-repo.js';
 import { resolveRunRef } from '../workspace/run-ref.js';
 import { getRun } from '../workspace/runs-repo.js';
 import type { RunSummary } from '../contract/runs.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 import { importedModel, resolvePretrained } from './models.js';
 import { runDir } from './runs.js';
 
@@ -92,7 +90,7 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       };
       const plan = await planBatch(frozen, outDir, settingsHash({ ...frozen, model: `${resolvedModel.kind}:${resolvedModel.id}` }));
       await mkdir(dir, { recursive: true });
-      await writeFileAtomic(join(dir, PLAN_FILE), Buffer.from(JSON.stringify(plan)));
+      await writeFileDurable(join(dir, PLAN_FILE), Buffer.from(JSON.stringify(plan)));
       const title = batchTitle(spec, resolvedModel.kind === 'run' ? getRun(ws.catalog, resolvedModel.id)?.name : undefined, plan.items.length);
       jobs.submit({ id, kind: 'batch', title, task: 'batch', input: { spec: frozen }, pausable: true });
       return { jobId: id };
@@ -122,14 +120,4 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       return { path: rel };
     },
   };
-}
-
-export async function zipFiles(dest: string, files: Array<{ path: string; name: string }>): Promise<void> {
-  const zip = new yazl.ZipFile();
-  for (const f of files) zip.addFile(f.path, f.name, { compress: !/\.(png|jpe?g|webp)$/i.test(f.name) });
-  zip.end();
-  const tmp = `${dest}.partial-${process.pid}`;
-  await pipeline(zip.outputStream, createWriteStream(tmp));
-  const { rename } = await import('node:fs/promises');
-  await rename(tmp, dest);
 }

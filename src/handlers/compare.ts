@@ -17,7 +17,7 @@ import { psnrY, ssimY } from '../metrics/psnr-ssim.js';
 import { getGalleryItem } from '../workspace/gallery-repo.js';
 import { batchItems, getJob } from '../workspace/jobs-repo.js';
 import { batchHandlers, DEFAULT_MAX_PIXELS, jobDir } from './batch.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 import { workspaceRelative } from './gallery-record.js';
 
 type CompareHandlers = Pick<Handlers, 'compare:start' | 'compare:get'>;

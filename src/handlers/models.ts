@@ -9,24 +9,17 @@ import { parseJsonText, readJsonFile } from '../common/json-file.js';
 import { Id } from '../contract/common.js';
 import { AppError } from '../contract/errors.js';
 import { ModelSidecar, type ModelInfo } from '../contract/models.js';
-import { importOptional } from '../jobs/engine-tasks.js';
 import { listRuns } from '../workspace/runs-repo.js';
 import { folderBytes } from '../workspace/workspace.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 import { requireRun, runDir, runFolderFacts } from './runs.js';
 import { validateModelFolder } from './model-folder.js';
-import { zipFiles } from './batch.js';
+import { zipFiles } from '../common/zip-files.js';
 
 type ModelsHandlers = Pick<Handlers, 'models:list' | 'models:import' | 'models:export' | 'generate:images' | 'generate:interpolate'>;
 
-interface PretrainedCatalog {
-  pretrainedModelInfos(): ModelInfo[];
-  resolvePretrainedId(model: string, scale?: number): string | null;
-  getPretrainedManifest(id: string): unknown;
-  pretrainedFolder(m: unknown): string;
-}
-
-const pretrained = () => importOptional<PretrainedCatalog>('../models/pretrained/catalog.js', 'pretrained models');
+// lazy: the catalog module loads tfjs, which listing runs and imports does not need
+const pretrained = () => import('../models/pretrained/catalog.js');
 
 /**
  * A trained model's size is its newest checkpoint (what export copies and generation loads),
@@ -40,12 +33,7 @@ async function latestCheckpointBytes(dir: string): Promise<number> {
 }
 
 export async function resolvePretrained(model: string, scale?: number): Promise<string | null> {
-  try {
-    return (await pretrained()).resolvePretrainedId(model, scale);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'BACKEND_UNAVAILABLE') return null;
-    throw error;
-  }
+  return (await pretrained()).resolvePretrainedId(model, scale);
 }
 
 const SIDECAR_FILE = 'sidecar.json';
@@ -103,12 +91,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
           bytes: await latestCheckpointBytes(runDir(ctx, r.id)), createdAt: r.createdAt, metrics: r.lastMetrics,
         });
       }
-      let shipped: ModelInfo[] = [];
-      try {
-        shipped = (await pretrained()).pretrainedModelInfos();
-      } catch (error) {
-        if (!(error instanceof AppError && error.code === 'BACKEND_UNAVAILABLE')) throw error;
-      }
+      const shipped = (await pretrained()).pretrainedModelInfos();
       const imported: ModelInfo[] = [];
       for (const name of (await readdir(ws.layout.models).catch(() => [] as string[])).sort()) {
         // one damaged sidecar must not hide every other model: models:get names its problem
@@ -161,7 +144,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
         await cp(imported.dir, dest, { recursive: true, errorOnExist: true, force: false });
       } else if (pre) {
         const cat = await pretrained();
-        const manifest = cat.getPretrainedManifest(pre) as { task?: string; scale?: number; inputRange?: [number, number]; name?: string; licence?: string };
+        const manifest = cat.getPretrainedManifest(pre);
         await cp(cat.pretrainedFolder(manifest), dest, { recursive: true, errorOnExist: true, force: false });
         await writeFile(join(dest, 'gan-studio.json'), JSON.stringify({ task: 'superres', scale: manifest.scale, inputRange: manifest.inputRange, name: manifest.name, licence: manifest.licence }, null, 2));
       } else {

@@ -5,8 +5,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Handlers } from '../contract/api.js';
 import { AppError } from '../contract/errors.js';
-import type { CheckpointInfo, RunSummary, SampleInfo } from '../contract/runs.js';
-import { importOptional } from '../jobs/engine-tasks.js';
+import type { RunSummary, SampleInfo } from '../contract/runs.js';
 import { isLocked } from '../jobs/run-lock.js';
 import { readMetrics, readRunSpec, runPaths } from '../training/run-files.js';
 import { getDataset } from '../workspace/datasets-repo.js';
@@ -15,7 +14,7 @@ import { getJob } from '../workspace/jobs-repo.js';
 import { resolveRunRef } from '../workspace/run-ref.js';
 import { deleteRunRow, insertRun, listRuns, updateRun } from '../workspace/runs-repo.js';
 import { folderBytes } from '../workspace/workspace.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 
 type RunsHandlers = Pick<Handlers, `runs:${string}` & keyof Handlers>;
 
@@ -141,7 +140,7 @@ function runsHandlersById(ctx: AppContext): RunsHandlers {
     },
     'runs:checkpoints': async ({ id }) => {
       requireRun(ctx, id);
-      const m = await importOptional<{ listCheckpoints(dir: string): Promise<CheckpointInfo[]> }>('../training/checkpoint.js', 'checkpoints');
+      const m = await import('../training/checkpoint.js');
       return m.listCheckpoints(runDir(ctx, id));
     },
     'runs:log': async ({ id }) => {

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { TrainSpecInput } from '../contract/runs.js';
-import { silentReporter } from '../jobs/reporter.js';
+import { silentReporter } from '../common/reporter.js';
 import { getFamily } from '../models/index.js';
 import type { ResolvedSpec } from '../models/types.js';
+import type { CheckpointState } from './checkpoint-format.js';
+import { stateChecksum } from './checkpoint-verify.js';
 import { configHash } from './config-hash.js';
 import { memoryBatchSource } from './memory-source.js';
 import { readRunSpec } from './run-files.js';
@@ -32,8 +34,10 @@ const spec = (over: Partial<TrainSpecInput> = {}): TrainSpecInput => ({
 async function stripFlip(runDir: string): Promise<void> {
   const files = [join(runDir, 'spec.json'), ...(await readdir(join(runDir, 'checkpoints'))).filter((n) => n.startsWith('step-')).map((n) => join(runDir, 'checkpoints', n, 'state.json'))];
   for (const file of files) {
-    const json = JSON.parse(await readFile(file, 'utf8')) as { spec: Record<string, unknown> };
-    delete json.spec.flip;
+    const json = JSON.parse(await readFile(file, 'utf8')) as CheckpointState;
+    delete (json.spec as Partial<ResolvedSpec>).flip;
+    // a checkpoint of that time is self-consistent: its state checksum covers what it holds
+    if (json.stateSha256) json.stateSha256 = stateChecksum(json);
     await writeFile(file, JSON.stringify(json));
   }
 }

@@ -5,7 +5,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { AppError } from '../contract/errors.js';
 import { TrainSpec, type TrainSpecInput } from '../contract/runs.js';
 import type { BatchSource } from '../data/types.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import { getFamily } from '../models/index.js';
 import type { GanModel, ResolvedSpec, TrainBatch } from '../models/types.js';
 import { writeTensorImage } from '../inference/image-io.js';

@@ -61,7 +61,7 @@ describe('resolveRunRef', () => {
 
   it('the API takes the same references: runs:get and runs:update by name or folder, never a path outside', async () => {
     const byName = await invoke(app.handlers, 'runs:get', { id: 'cats' });
-    expect(byName.ok && byName.value.id).toBe('vanilla-a');
+    expect(byName.ok && (byName.value as { id: string }).id).toBe('vanilla-a');
     const byFolder = await invoke(app.handlers, 'runs:update', { id: join(ws().layout.runs, 'vanilla-a'), notes: 'n' });
     expect(byFolder.ok && byFolder.value).toMatchObject({ id: 'vanilla-a', notes: 'n' });
     const twins = await invoke(app.handlers, 'runs:get', { id: 'twins' });

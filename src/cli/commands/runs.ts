@@ -1,6 +1,6 @@
 import { UsageError, type Command } from '../command.js';
 import { RUN_REF_HELP } from '../../contract/common.js';
-import { call, print, table, waitForJob, withApp } from '../../handlers/cli-client.js';
+import { call, print, table, waitForJob, withApp } from '../app-client.js';
 import { followControl } from './jobs.js';
 
 export const runsCommand: Command = {

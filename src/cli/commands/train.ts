@@ -9,7 +9,7 @@ import { TASKS } from '../../contract/common.js';
 import { SAMPLE_DATASETS, type ImportReport, type SampleDataset } from '../../contract/datasets.js';
 import { LOSSES, MODELS_BY_TASK, PRESETS, TrainSpec, defaultModelFor, type TrainSpecInput } from '../../contract/runs.js';
 import { BackendPref } from '../../contract/system.js';
-import { call, withApp } from '../../handlers/cli-client.js';
+import { call, withApp } from '../app-client.js';
 import type { App } from '../../handlers/context.js';
 import { readRunSpec } from '../../training/run-files.js';
 import { followImport } from './import.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readJsonFile } from '../../common/json-file.js';
 import { openWorkspace } from '../../workspace/workspace.js';
 import { ensureBackend } from '../engine-backend.js';
-import type { EngineTask } from '../engine-tasks.js';
+import type { EngineTask } from '../engine-task.js';
 import type { BatchPlan } from './plan.js';
 import { loadProcessor, type FrozenBatch } from './processors.js';
 import { runBatch } from './runner.js';
