@@ -303,6 +303,8 @@ export const en = {
       unavailable: '{name} (unavailable)',
       diffAugment: 'DiffAugment (small datasets)',
       ema: 'EMA generator',
+      flip: 'Mirror images (only if mirrored looks just as real: not digits, text, logos)',
+      flipTitle: 'Safe when a mirror image is just as real (landscapes, faces); digits, text and logos come back mirrored',
       cli: 'CLI:',
       start: 'Start training',
       startFailed: 'Could not start training',

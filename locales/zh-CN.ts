@@ -304,6 +304,8 @@ export const zhCN: Messages = {
       unavailable: '{name}（不可用）',
       diffAugment: 'DiffAugment（适合小数据集）',
       ema: 'EMA 生成器',
+      flip: '水平翻转图像（仅当镜像同样真实时使用：数字、文字、标志不适用）',
+      flipTitle: '镜像后依然真实的图像（风景、人脸）可放心使用；数字、文字和标志生成出来会是镜像的',
       cli: '命令行：',
       start: '开始训练',
       startFailed: '无法开始训练',

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Handlers } from '../contract/api.js';
 import { LanguagePrefSchema, type WorkspaceSettings } from '../contract/settings.js';
-import { writeFileAtomic } from '../inference/write-file-atomic.js';
+import { writeFileDurable } from '../common/durable-write.js';
 import type { AppContext } from './context.js';
 
 type SettingsHandlers = Pick<Handlers, 'settings:get' | 'settings:set'>;
@@ -31,7 +31,7 @@ export function settingsHandlers(ctx: AppContext): SettingsHandlers {
     'settings:set': (patch) => {
       const next = queue.then(async () => {
         const merged: WorkspaceSettings = { ...(await readSettings(file)), ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
-        await writeFileAtomic(file, Buffer.from(`${JSON.stringify(merged, null, 2)}\n`));
+        await writeFileDurable(file, `${JSON.stringify(merged, null, 2)}\n`);
         return merged;
       });
       queue = next.catch(() => undefined);
