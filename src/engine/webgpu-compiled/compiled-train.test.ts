@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installWebGpu } from '../webgpu-setup.js';
 import type { TrainSpecInput } from '../../contract/runs.js';
-import { silentReporter } from '../../jobs/reporter.js';
+import { silentReporter } from '../../common/reporter.js';
 import { train } from '../../training/train.js';
 import { memoryBatchSource } from '../../training/memory-source.js';
 import { readCheckpoint } from '../../training/checkpoint.js';
