@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Handlers } from '../contract/api.js';
 import { LanguagePrefSchema, type WorkspaceSettings } from '../contract/settings.js';
 import { writeFileDurable } from '../common/durable-write.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 
 type SettingsHandlers = Pick<Handlers, 'settings:get' | 'settings:set'>;
 const DEFAULTS: WorkspaceSettings = { language: 'auto' };
