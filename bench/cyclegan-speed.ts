@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../src/models/index.js';
 import { getFamily } from '../src/models/registry.js';
 import { TrainSpec } from '../src/contract/runs.js';
-import { stepRandom } from '../src/training/step-random.js';
+import { stepRandom } from '../src/models/step-random.js';
 import { isCycleGanModel } from '../src/models/cyclegan/model.js';
 import { median, medianMs, profileStep } from './common.js';
 

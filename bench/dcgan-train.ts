@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initTf } from '../src/engine/backends.js';
 import '../src/models/index.js';
 import { getFamily } from '../src/models/registry.js';
-import { stepRandom } from '../src/training/step-random.js';
+import { stepRandom } from '../src/models/step-random.js';
 import type { BackendPref } from '../src/contract/system.js';
 import { dcgan32FlopsPerImage } from './common.js';
 

@@ -6,7 +6,7 @@ import { initTf } from '../src/engine/backends.js';
 import '../src/models/index.js';
 import { getFamily } from '../src/models/registry.js';
 import { TrainSpec } from '../src/contract/runs.js';
-import { stepRandom } from '../src/training/step-random.js';
+import { stepRandom } from '../src/models/step-random.js';
 import { isGeneratorModel, latentsForSeeds } from '../src/models/common/generator-model.js';
 import type { BackendPref } from '../src/contract/system.js';
 import { flag, medianMs, round } from './common.js';

@@ -10,7 +10,7 @@ import { wasmThreads } from '../src/engine/wasm-setup.js';
 import '../src/models/index.js';
 import { getFamily } from '../src/models/registry.js';
 import { TrainSpec, type TrainSpecInput } from '../src/contract/runs.js';
-import { stepRandom } from '../src/training/step-random.js';
+import { stepRandom } from '../src/models/step-random.js';
 import type { TrainBatch } from '../src/models/types.js';
 import type { BackendPref } from '../src/contract/system.js';
 import { dcgan32FlopsPerImage, flag, round, timeSteps } from './common.js';

@@ -20,7 +20,7 @@ import type { TrainSpecInput } from '../src/contract/runs.js';
 import type { BackendPref } from '../src/contract/system.js';
 import { ensureBackend } from '../src/jobs/engine-backend.js';
 import type { Reporter } from '../src/common/reporter.js';
-import { makeGrid, writeTensorImage } from '../src/inference/image-io.js';
+import { makeGrid, writeTensorImage } from '../src/data/image-io.js';
 import { train } from '../src/training/train.js';
 import { loadModelForInference } from '../src/training/load-model.js';
 import { listCheckpoints } from '../src/training/checkpoint.js';
@@ -31,7 +31,7 @@ import { isCycleGanModel } from '../src/models/cyclegan/model.js';
 import { slicedWassersteinDistance } from '../src/metrics/swd.js';
 import { TrainSpec } from '../src/contract/runs.js';
 import { getFamily } from '../src/models/index.js';
-import { stepRandom } from '../src/training/step-random.js';
+import { stepRandom } from '../src/models/step-random.js';
 import { wasmThreads } from '../src/engine/wasm-setup.js';
 
 const require = createRequire(import.meta.url);

@@ -15,7 +15,7 @@ import type { TrainSpecInput } from '../src/contract/runs.js';
 import type { BackendPref } from '../src/contract/system.js';
 import { ensureBackend } from '../src/jobs/engine-backend.js';
 import type { Reporter } from '../src/common/reporter.js';
-import { writeTensorImage } from '../src/inference/image-io.js';
+import { writeTensorImage } from '../src/data/image-io.js';
 import { train } from '../src/training/train.js';
 import { memoryBatchSource } from '../src/training/memory-source.js';
 import { folderSource } from '../src/training/folder-source.js';

@@ -25,7 +25,7 @@ import '../src/models/index.js';
 import { getFamily } from '../src/models/registry.js';
 import { TrainSpec, type TrainSpecInput } from '../src/contract/runs.js';
 import type { TrainBatch } from '../src/models/types.js';
-import { stepRandom } from '../src/training/step-random.js';
+import { stepRandom } from '../src/models/step-random.js';
 
 // The engine loads the WebGPU backend with a computed import name (importOptional), which a
 // bundle cannot see. make-gpu-bundle.mjs puts a stub package under that name that calls this

@@ -12,3 +12,14 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Fisher–Yates driven by a small seeded generator (mulberry32): same seed, same order. */
+export function seededPermutation(length: number, seed: number): Int32Array {
+  const rand = mulberry32(seed);
+  const order = Int32Array.from({ length }, (_, i) => i);
+  for (let i = length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}

@@ -1,7 +1,7 @@
 // BMP by hand: sharp's prebuilt libvips has no BMP loader. Covers what cameras, scanners and
 // Paint write: uncompressed 1/4/8-bit palette, 24-bit, and 32-bit (plain or standard bitfields).
 // Compressed (RLE) BMPs are refused with a clear message instead.
-import type { RawImage } from '../inference/image-io.js';
+import type { RawImage } from './image-io.js';
 
 export interface BmpHeader {
   width: number;

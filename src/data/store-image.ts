@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { link, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, type ErrorCode } from '../contract/errors.js';
-import type { RawImage } from '../inference/image-io.js';
+import type { RawImage } from './image-io.js';
 import { findImageByHash, type ImageRecord } from '../workspace/datasets-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { inspectImage, readImageFile, THUMB_SIZE, type ImageInfo } from './validate.js';

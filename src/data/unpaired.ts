@@ -11,8 +11,8 @@ import { extname, join } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { BatchSource } from './types.js';
 import type { TrainBatch } from '../models/types.js';
-import { seededPermutation } from '../training/memory-source.js';
-import { stepRandom } from '../training/step-random.js';
+import { seededPermutation } from '../common/prng.js';
+import { stepRandom } from '../models/step-random.js';
 
 /** Square 8-bit images of one size, HWC interleaved, one buffer each. */
 export interface ImageSet {

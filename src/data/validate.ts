@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ErrorCode } from '../contract/errors.js';
-import type { RawImage } from '../inference/image-io.js';
+import type { RawImage } from './image-io.js';
 import { decodeBmp, readBmpHeader } from './bmp.js';
 import { checkPng, maxDeflatedBytes, pngChannelKind, pngIdatBytes, pngRawBytes, readPngHeader } from './png-check.js';
 

@@ -12,7 +12,7 @@ import type { Handlers } from '../contract/api.js';
 import { BatchSpec, type BatchReport } from '../contract/batch.js';
 import type { CompareResult, CompareSide, CompareSideResult } from '../contract/compare.js';
 import { AppError, type ErrorCode } from '../contract/errors.js';
-import type { RawImage } from '../inference/image-io.js';
+import type { RawImage } from '../data/image-io.js';
 import { psnrY, ssimY } from '../metrics/psnr-ssim.js';
 import { getGalleryItem } from '../workspace/gallery-repo.js';
 import { batchItems, getJob } from '../workspace/jobs-repo.js';

@@ -9,7 +9,7 @@ import type { TaskContext } from '../common/reporter.js';
 import { isGeneratorModel, latentsForSeeds, type GeneratorModel } from '../models/common/generator-model.js';
 import { loadModelForInference } from '../training/load-model.js';
 import { importedGenerator, isImportedModelFolder } from './imported-model.js';
-import { encodeImage, makeGrid, tensorToRaw, writeTensorImage, type OutputFormat } from './image-io.js';
+import { encodeImage, makeGrid, tensorToRaw, writeTensorImage, type OutputFormat } from '../data/image-io.js';
 import { writeFileDurable } from '../common/durable-write.js';
 
 // gifenc ships no type declarations; this is the part of its API used here

@@ -11,7 +11,7 @@ import { loadModelForInference } from '../training/load-model.js';
 import { importedStylizer, isImportedModelFolder } from './imported-model.js';
 import type { Stylizer } from './predictors.js';
 import { isCycleGanModel, type Direction } from '../models/cyclegan/model.js';
-import { decodeImage, encodeImage, inspectInputImage, type OutputFormat, type RawImage } from './image-io.js';
+import { decodeImage, encodeImage, inspectInputImage, type OutputFormat, type RawImage } from '../data/image-io.js';
 import { writeFileDurable } from '../common/durable-write.js';
 import { runTiled } from './tiling.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordingReporter, silentReporter, type TaskContext } from '../common/reporter.js';
 import { AppError } from '../contract/errors.js';
-import { decodeImage } from './image-io.js';
+import { decodeImage } from '../data/image-io.js';
 import { loadUpscaler, releaseUpscalers, upscaleFile, upscaleImage, type Upscaler } from './upscale.js';
 import { runTiled } from './tiling.js';
 

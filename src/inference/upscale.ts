@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { extname, resolve } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { TaskContext } from '../common/reporter.js';
-import { decodeImage, encodeImage, inspectInputImage, type OutputFormat, type RawImage } from './image-io.js';
+import { decodeImage, encodeImage, inspectInputImage, type OutputFormat, type RawImage } from '../data/image-io.js';
 import { writeFileDurable } from '../common/durable-write.js';
 import { defaultBytesPerInputPixel, runTiled } from './tiling.js';
 import { loadUpscaler, type Upscaler } from './upscalers.js';

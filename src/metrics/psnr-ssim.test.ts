@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { lumaPlane, psnrY, ssimY } from './psnr-ssim.js';
-import type { RawImage } from '../inference/image-io.js';
+import type { RawImage } from '../data/image-io.js';
 
 function raw(width: number, height: number, channels: 1 | 3, f: (x: number, y: number, c: number) => number): RawImage {
   const data = new Uint8Array(width * height * channels);

@@ -5,7 +5,7 @@
 // depend on the tfjs backend's precision.
 import type * as tf from '@tensorflow/tfjs';
 import { AppError } from '../contract/errors.js';
-import type { RawImage } from '../inference/image-io.js';
+import type { RawImage } from '../data/image-io.js';
 
 /** uint8-range pixels: a RawImage, or a tensor [H, W, C] / [1, H, W, C] with values in 0–255. */
 export type MetricImage = RawImage | tf.Tensor3D | tf.Tensor4D;

@@ -10,7 +10,7 @@ import { getFamily } from '../models/index.js';
 import type { GanModel } from '../models/types.js';
 import { restoreModel } from './checkpoint-format.js';
 import { checkpointsDir, listCheckpoints, loadLatestCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { stepRandom } from './step-random.js';
+import { stepRandom } from '../models/step-random.js';
 
 let root: string;
 let model: GanModel;

@@ -1,6 +1,6 @@
 // The public face of src/training: what the job engine, CLI, handlers and other families use.
 export { train, resolveTrainSpec, type TrainOptions, type TrainResult } from './train.js';
-export { stepRandom } from './step-random.js';
+export { stepRandom } from '../models/step-random.js';
 export { memoryBatchSource, seededPermutation } from './memory-source.js';
 export {
   saveCheckpoint, loadLatestCheckpoint, listCheckpoints, readCheckpoint, removeLeftovers, checkpointName, checkpointsDir,

@@ -4,7 +4,7 @@ import { AppError } from '../contract/errors.js';
 import { getFamily } from '../models/index.js';
 import type { GanModel, ModelFamily, ResolvedSpec } from '../models/types.js';
 import { listCheckpoints, loadLatestCheckpoint, readCheckpoint, restoreCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
-import { stepRandom } from './step-random.js';
+import { stepRandom } from '../models/step-random.js';
 
 export interface InferenceModel {
   family: ModelFamily;

@@ -3,19 +3,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BatchSource } from '../data/types.js';
 import type { TrainBatch } from '../models/types.js';
-import { stepRandom } from './step-random.js';
-import { mulberry32 } from '../common/prng.js';
+import { stepRandom } from '../models/step-random.js';
+import { seededPermutation } from '../common/prng.js';
 
-/** Fisher–Yates driven by a small seeded generator (mulberry32): same seed, same order. */
-export function seededPermutation(length: number, seed: number): Int32Array {
-  const rand = mulberry32(seed);
-  const order = Int32Array.from({ length }, (_, i) => i);
-  for (let i = length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
-}
+export { seededPermutation };
 
 /**
  * `images`: NHWC in [-1, 1]; the source takes ownership and disposes it. Every key of a batch

@@ -8,14 +8,14 @@ import type { BatchSource } from '../data/types.js';
 import type { TaskContext } from '../common/reporter.js';
 import { getFamily } from '../models/index.js';
 import type { GanModel, ResolvedSpec, TrainBatch } from '../models/types.js';
-import { writeTensorImage } from '../inference/image-io.js';
+import { writeTensorImage } from '../data/image-io.js';
 import { slicedWassersteinDistance } from '../metrics/swd.js';
 import { checkpointsDir, loadLatestCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { configDifferences, configHash } from './config-hash.js';
 import { withLegacyDefaults } from './legacy-spec.js';
 import { appendLog, appendMetrics, readRunSpec, runPaths, truncateMetrics, writeRunSpec } from './run-files.js';
 import { writeFailure } from './fs-sync.js';
-import { stepRandom } from './step-random.js';
+import { stepRandom } from '../models/step-random.js';
 import { chooseTrainStep } from '../engine/webgpu-compiled/index.js';
 
 export interface TrainOptions {

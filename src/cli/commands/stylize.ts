@@ -9,7 +9,7 @@ import { BackendPref } from '../../contract/system.js';
 import type { Reporter } from '../../common/reporter.js';
 import { ensureBackend } from '../../jobs/engine-backend.js';
 import { loadStylizer, releaseStylizers, stylizeFile } from '../../inference/stylize.js';
-import type { OutputFormat } from '../../inference/image-io.js';
+import type { OutputFormat } from '../../data/image-io.js';
 import { collectInputs, freeName } from './upscale.js';
 import { RUN_REF_HELP, resolveRunDir } from './run-ref.js';
 import { terminalText } from '../terminal-text.js';

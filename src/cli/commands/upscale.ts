@@ -10,7 +10,7 @@ import type { Reporter } from '../../common/reporter.js';
 import { ensureBackend } from '../../jobs/engine-backend.js';
 import { formatFromPath, isPretrainedModel, loadUpscaler, releaseUpscalers, upscaleFile } from '../../inference/upscale.js';
 import { RUN_REF_HELP, resolveModelOrRun } from './run-ref.js';
-import type { OutputFormat } from '../../inference/image-io.js';
+import type { OutputFormat } from '../../data/image-io.js';
 import { terminalText } from '../terminal-text.js';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic']);

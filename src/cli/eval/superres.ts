@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { AppError } from '../../contract/errors.js';
 import type { TaskContext } from '../../common/reporter.js';
 import { loadUpscaler, upscaleImage } from '../../inference/upscale.js';
-import type { RawImage } from '../../inference/image-io.js';
+import type { RawImage } from '../../data/image-io.js';
 import { psnrY, ssimY } from '../../metrics/psnr-ssim.js';
 import { resizeBicubic, type Pixels } from '../../data/sr-degrade.js';
 import { listImageFiles } from '../../data/sr-pairs.js';

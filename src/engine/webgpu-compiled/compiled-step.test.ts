@@ -6,7 +6,7 @@ import { installWebGpu } from '../webgpu-setup.js';
 import { TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
 import { getFamily } from '../../models/index.js';
 import type { GanModel } from '../../models/types.js';
-import { stepRandom } from '../../training/step-random.js';
+import { stepRandom } from '../../models/step-random.js';
 import { compileGanStep } from './gan-step.js';
 
 let previous = '';

@@ -18,7 +18,7 @@ import { loadLayersModelFromDir } from '../../models/pretrained/layers-loader.js
 import { saveCheckpoint } from '../../training/checkpoint.js';
 import { loadModelForInference } from '../../training/load-model.js';
 import { memoryBatchSource } from '../../training/memory-source.js';
-import { stepRandom } from '../../training/step-random.js';
+import { stepRandom } from '../../models/step-random.js';
 import { syntheticImages } from '../../training/testing/family-test-kit.js';
 import { resolveTrainSpec, train } from '../../training/train.js';
 import { insertRun } from '../../workspace/runs-repo.js';

@@ -6,7 +6,7 @@
 // This family is deliberately NOT registered in index.ts, so the app never lists it.
 // (Generation families can also reuse common/generator-model.ts, as vanilla and dcgan do.)
 import * as tf from '@tensorflow/tfjs';
-import { makeGrid } from '../../inference/image-io.js';
+import { makeGrid } from '../../data/image-io.js';
 import type { GanModel, ModelFamily, ResolvedSpec, StepRandom, TrainBatch } from '../types.js';
 import { discriminatorLoss, generatorLoss, meanProbability } from '../common/losses.js';
 import { createAdam, trainableVariables } from '../common/optimizers.js';

@@ -3,7 +3,7 @@
 // DiffAugment live here once.
 import * as tf from '@tensorflow/tfjs';
 import type { ExtraState, GanModel, ResolvedSpec, StepRandom, TrainBatch } from '../types.js';
-import { makeGrid } from '../../inference/image-io.js';
+import { makeGrid } from '../../data/image-io.js';
 import { discriminatorLoss, generatorLoss, meanProbability, type LossId } from './losses.js';
 import { createAdam, trainableVariables } from './optimizers.js';
 import { WeightEma } from './ema.js';

@@ -7,7 +7,7 @@ import { TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
 import { AppError } from '../../contract/errors.js';
 import { silentReporter } from '../../common/reporter.js';
 import { getFamily } from '../index.js';
-import { stepRandom } from '../../training/step-random.js';
+import { stepRandom } from '../step-random.js';
 import { memoryBatchSource } from '../../training/memory-source.js';
 import { train } from '../../training/train.js';
 import { readCheckpoint } from '../../training/checkpoint.js';

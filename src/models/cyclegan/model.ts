@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../contract/errors.js';
 import type { ExtraState, GanModel, ResolvedSpec, StepRandom, TrainBatch } from '../types.js';
-import { makeGrid } from '../../inference/image-io.js';
+import { makeGrid } from '../../data/image-io.js';
 import { createAdam, trainableVariables } from '../common/optimizers.js';
 import { WeightEma } from '../common/ema.js';
 import { ImagePool } from './image-pool.js';

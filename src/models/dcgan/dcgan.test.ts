@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { getFamily } from '../index.js';
 import { TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
-import { stepRandom } from '../../training/step-random.js';
+import { stepRandom } from '../step-random.js';
 import { expectFamilyBasics } from '../../training/testing/family-test-kit.js';
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getFamily } from '../index.js';
 import { prepareWasm } from '../../engine/wasm-setup.js';
 import { TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
-import { stepRandom } from '../../training/step-random.js';
+import { stepRandom } from '../step-random.js';
 import { restoreModel, serializeModel } from '../../training/checkpoint-format.js';
 import { pixelShuffle } from './layers.js';
 

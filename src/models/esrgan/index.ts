@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../contract/errors.js';
 import type { ExtraState, GanModel, ModelFamily, ResolvedSpec, StepRandom, TrainBatch } from '../types.js';
-import { makeGrid } from '../../inference/image-io.js';
+import { makeGrid } from '../../data/image-io.js';
 import { createAdam, trainableVariables } from '../common/optimizers.js';
 import { requireTask, resolveFromPresets, type PresetName, type PresetValues } from '../common/presets.js';
 import { esrganDiscriminator, esrganGenerator, upsampleStages, type GeneratorShape } from './networks.js';

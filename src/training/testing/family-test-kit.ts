@@ -7,7 +7,7 @@ import { TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
 import { getFamily } from '../../models/index.js';
 import { restoreModel, serializeModel } from '../checkpoint-format.js';
 import { memoryBatchSource } from '../memory-source.js';
-import { stepRandom } from '../step-random.js';
+import { stepRandom } from '../../models/step-random.js';
 
 /** Random images in [-1, 1] with a little structure (a bright square), NHWC. */
 export function syntheticImages(count: number, size: number, channels: number, seed = 1): tf.Tensor4D {

@@ -6,7 +6,7 @@ import { getFamily } from '../../models/index.js';
 import { TrainSpec } from '../../contract/runs.js';
 import { saveCheckpoint } from '../checkpoint.js';
 import { configHash } from '../config-hash.js';
-import { stepRandom } from '../step-random.js';
+import { stepRandom } from '../../models/step-random.js';
 
 const [runDir, firstStep] = process.argv.slice(2);
 await tf.setBackend('cpu');

@@ -1,6 +1,6 @@
 // Randomness derived from (run seed, purpose, step) instead of hidden global RNG state, so a run
 // resumed at step N draws exactly what the uninterrupted run drew at N (exact resume).
-import type { StepRandom } from '../models/types.js';
+import type { StepRandom } from './types.js';
 
 /** 32-bit FNV-1a over a string: stable across processes and platforms. */
 function fnv1a(text: string): number {
