@@ -1,12 +1,49 @@
 // Lint, with the architecture's layer rules enforced by tooling:
-//  - src/ never imports electron or renderer/;
+//  - src/ never imports electron or renderer/, and each folder of src/ only its layer and lower;
 //  - renderer/ imports only *types* from src/contract, and nothing else from src/ or Node;
 //  - electron/ imports src/ only through its public entry (src/index.ts) and src/contract;
 //  - only electron/window.ts may construct a BrowserWindow (one secure window factory).
+import { readFileSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 
 const nodeBuiltins = ['fs', 'path', 'child_process', 'os', 'net', 'http', 'https', 'crypto', 'worker_threads', 'stream', 'url', 'util', 'zlib'];
+
+// The core's layers, lowest first (scripts/layers.json): a folder imports only from its own layer
+// and the layers below (docs/DEVELOPING.md draws the map). scripts/import-graph.test.ts checks the
+// same order on the resolved import graph — lazy `import()` and type-only imports included — and
+// that the graph has no cycle.
+const LAYERS = JSON.parse(readFileSync(new URL('./scripts/layers.json', import.meta.url), 'utf8')).layers;
+
+const coreBase = {
+  paths: [{ name: 'electron', message: 'src/ is the plain-Node core: it never imports electron.' }],
+  patterns: [
+    { group: ['**/renderer/**', '**/renderer'], message: 'src/ never imports from renderer/.' },
+    { group: ['**/electron/**'], message: 'src/ never imports from electron/.' },
+  ],
+};
+
+/** One lint block per folder of the core: its imports may not reach a higher layer. */
+function layerRules() {
+  return LAYERS.slice(1).flatMap((folders, level) => {
+    const above = LAYERS.slice(level + 2).flat();
+    if (!above.length) return [];
+    return folders.map((folder) => ({
+      files: [`src/${folder}/**/*.ts`],
+      // tests and their fixtures drive the whole stack: they may import any layer
+      ignores: ['src/**/*.test.ts', 'src/**/testing/**'],
+      rules: {
+        'no-restricted-imports': ['error', {
+          ...coreBase,
+          patterns: [...coreBase.patterns, {
+            regex: `^(\\.\\./)+(${above.join('|')})(/|$)`,
+            message: `src/${folder}/ sits below ${above.join(', ')}: it may import only its own layer and the ones under it (scripts/layers.json, docs/DEVELOPING.md).`,
+          }],
+        }],
+      },
+    }));
+  });
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e-artifacts/**', 'release/**', 'bench/results/**', '**/*.d.ts'] },
@@ -25,16 +62,9 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'src/ is the plain-Node core: it never imports electron.' }],
-        patterns: [
-          { group: ['**/renderer/**', '**/renderer'], message: 'src/ never imports from renderer/.' },
-          { group: ['**/electron/**'], message: 'src/ never imports from electron/.' },
-        ],
-      }],
-    },
+    rules: { 'no-restricted-imports': ['error', coreBase] },
   },
+  ...layerRules(),
   {
     files: ['src/contract/**/*.ts'],
     rules: {

@@ -1,8 +1,7 @@
 // The import graph of our TypeScript and Svelte sources, read from the sources themselves (not
 // from a bundle), so type-only imports and lazy `await import('./x.js')` count as edges too: a
 // cycle through a type or a lazy import still ties the two folders together. Used by
-// import-graph.test.ts (no cycles, layer counts) and handy by hand:
-//   npx tsx scripts/import-graph.ts   (prints every cycle)
+// import-graph.test.ts (no cycles, layers, task branches).
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -101,9 +100,3 @@ export function cycles(graph: Graph): string[][] {
   return found;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename ?? '')) {
-  const root = process.cwd();
-  const found = cycles(importGraph(root, ['src', 'renderer']));
-  for (const c of found) console.log(`cycle of ${c.length}:\n  ${c.join('\n  ')}`);
-  console.log(`${found.length} cycle(s)`);
-}

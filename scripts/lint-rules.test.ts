@@ -17,6 +17,17 @@ describe('layer rules', () => {
   it('refuses renderer code in the core', async () => {
     expect(await ruleIds("import { x } from '../../renderer/lib/api.js';\nexport const a = x;\n", 'src/jobs/bad.ts')).toContain('no-restricted-imports');
   });
+  it('keeps each folder of src/ on its layer: downward imports pass, upward ones fail', async () => {
+    expect(await ruleIds("import { train } from '../training/train.js';\nexport const a = train;\n", 'src/data/bad.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds("import { x } from '../../handlers/context.js';\nexport const a = x;\n", 'src/models/vanilla/bad.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds("import { JobManager } from '../jobs/job-manager.js';\nexport const a = JobManager;\n", 'src/tasks/bad.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds("import { main } from '../cli/main.js';\nexport const a = main;\n", 'src/handlers/bad.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds("import type { BatchSource } from '../data/types.js';\nexport type A = BatchSource;\n", 'src/training/ok.ts')).toEqual([]);
+    expect(await ruleIds("import { taskDefinition } from '../tasks/index.js';\nexport const a = taskDefinition;\n", 'src/jobs/ok.ts')).toEqual([]);
+    expect(await ruleIds("import { JobManager } from '../jobs/job-manager.js';\nexport const a = JobManager;\n", 'src/handlers/ok.ts')).toEqual([]);
+    // a test drives the whole stack
+    expect(await ruleIds("import { x } from '../handlers/context.js';\nexport const a = x;\n", 'src/workspace/ok.test.ts')).toEqual([]);
+  });
   it('lets the renderer import types from the contract, and nothing else from src/', async () => {
     expect(await ruleIds("import type { Api } from '../../src/contract/index.js';\nexport type A = Api;\n", 'renderer/lib/ok.ts')).toEqual([]);
     expect(await ruleIds("import { methods } from '../../src/contract/index.js';\nexport const a = methods;\n", 'renderer/lib/bad.ts')).toContain('@typescript-eslint/no-restricted-imports');
