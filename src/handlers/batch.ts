@@ -63,8 +63,8 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
   return {
     'batch:start': async ({ spec }) => {
       const inputs = await Promise.all(spec.inputs.map((p) => ctx.userPath(p)));
-      const out = spec.out ? await ctx.userPath(spec.out) : undefined;
-      const report = spec.report ? await ctx.userPath(spec.report) : undefined;
+      const out = spec.out ? await ctx.userPath(spec.out, 'dir') : undefined;
+      const report = spec.report ? await ctx.userPath(spec.report, 'file') : undefined;
       if (spec.task !== 'generate' && !inputs.length) throw new AppError('INVALID_ARGUMENT', `a ${spec.task} batch needs at least one input file, folder or zip`);
       if (spec.task === 'generate' && !spec.count) throw new AppError('INVALID_ARGUMENT', 'a generate batch needs count (how many images)');
       if (spec.task === 'cyclegan' && !spec.direction) throw new AppError('INVALID_ARGUMENT', 'a cyclegan batch needs direction a2b or b2a');
