@@ -17,6 +17,7 @@ import { readCappedBody, sendFile, sendJson, sendRefusal } from './http-util.js'
 import { loginPage } from './login-page.js';
 import { assertPathsAllowed } from './path-policy.js';
 import { resolveContainedFile } from './safe-path.js';
+import { resolveServedWorkspaceFile } from './served-files.js';
 import { baseSecurityHeaders, FILE_CONTENT_SECURITY_POLICY, uiContentSecurityPolicy } from './security-headers.js';
 import { pruneUploads, receiveUpload, TooLargeError, uploadsRoot } from './upload.js';
 
@@ -103,6 +104,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const rawPath = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
     const query = new URLSearchParams(q >= 0 ? rawUrl.slice(q + 1) : '');
     const method = req.method ?? 'GET';
+    if (isCrossSiteFetch(req)) return sendRefusal(res, 403, 'UNAUTHORIZED', 'refused a request another site made (Sec-Fetch-Site)');
     // A write from another site (CSRF) carries its own Origin; reads are harmless but checked too.
     if (!isSameOrigin(header(req, 'origin'), hostHeader)) return sendRefusal(res, 403, 'UNAUTHORIZED', 'refused a request from another origin');
 
@@ -188,7 +190,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function serveWorkspaceFile(req: IncomingMessage, res: ServerResponse, path: string, attachment: boolean, encoded = false): Promise<void> {
     try {
-      const file = await resolveContainedFile(app.ws.root, path, { decoded: !encoded });
+      const file = await resolveServedWorkspaceFile(app.ws.root, path, { decoded: !encoded });
       const name = file.split(/[\\/]/).pop() ?? 'download';
       await sendFile(req, res, file, {
         'Content-Security-Policy': FILE_CONTENT_SECURITY_POLICY,
@@ -233,7 +235,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/api/events') return refuseUpgrade(socket, 404, 'Not Found');
     if (!isAllowedHost(req.headers.host, hostnames)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (!isSameOrigin(header(req, 'origin'), req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
+    if (!isSameOrigin(header(req, 'origin'), req.headers.host) || isCrossSiteFetch(req)) return refuseUpgrade(socket, 403, 'Forbidden');
     if (!authenticated(req)) return refuseUpgrade(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (client) => {
       alive.set(client, true);
@@ -299,6 +301,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     },
   };
+}
+
+/**
+ * A browser says who made a request. Another site (`cross-site`) never gets an answer, on any
+ * route: an `<img src=…/files/…>` on a web page carries no Origin, but it carries this. A
+ * `same-site` request (another port on this very host, e.g. a local dev server) may only be a
+ * top-level navigation, the way a user follows a link.
+ */
+function isCrossSiteFetch(req: IncomingMessage): boolean {
+  const site = header(req, 'sec-fetch-site');
+  if (site === 'cross-site') return true;
+  return site === 'same-site' && header(req, 'sec-fetch-mode') !== 'navigate';
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
