@@ -4,6 +4,14 @@ import { BackendPref } from './system.js';
 import type { ControlAnswer } from './jobs.js';
 
 export const GEN_MODELS = ['vanilla', 'dcgan'] as const;
+/** The trainable model families of each task (src/models/ registers them; a test keeps both in step). */
+export const MODELS_BY_TASK = { generate: GEN_MODELS, superres: ['esrgan'], cyclegan: ['cyclegan'] } as const satisfies Record<Task, readonly string[]>;
+
+/** The model a task trains when none is named: its only one; undefined when it has several. */
+export function defaultModelFor(task: Task): string | undefined {
+  const models: readonly string[] = MODELS_BY_TASK[task];
+  return models.length === 1 ? models[0] : undefined;
+}
 export const LOSSES = ['bce', 'lsgan', 'hinge'] as const;
 export const PRESETS = ['tiny', 'small', 'default'] as const;
 
@@ -30,6 +38,13 @@ export const TrainSpec = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   lr: z.number().positive().max(1).optional(),
   diffAugment: z.boolean().optional(),
+  /**
+   * Random horizontal flips of the training images. Off by default for generation (a GAN
+   * reproduces its augmentation: flipped digits, text and logos come back mirrored), on for
+   * CycleGAN (the paper's recipe). Absent in runs saved before the option existed: those resume
+   * with what their data pipeline did then (see src/training/legacy-spec.ts).
+   */
+  flip: z.boolean().optional(),
   ema: z.boolean().optional(),
   sampleEvery: z.number().int().min(1).optional(),
   checkpointEvery: z.number().int().min(1).optional(),

@@ -2,18 +2,14 @@
 // --task superres` (and the engine's train task) import this module once, then
 // buildTrainSource() finds the builder by task.
 import { AppError } from '../contract/errors.js';
-import { optionalImport, registerSourceBuilder } from '../training/source-builders.js';
-import type { Workspace } from '../workspace/workspace.js';
+import { registerSourceBuilder } from '../training/source-builders.js';
 import { listImageFiles, loadHrImages, srPairSource } from './sr-pairs.js';
-
-type LoadDatasetImages = (ws: Workspace, datasetId: string, o: { split: 'train' | 'validation' | 'all' }) => Promise<string[]>;
 
 registerSourceBuilder('superres', async (ws, spec, args) => {
   const scale = spec.scale ?? 2;
   let paths: string[];
   if (ws && spec.datasetId) {
-    const data = await optionalImport<{ loadDatasetImages: LoadDatasetImages }>('../data/dataset-source.js');
-    if (!data) throw new AppError('BACKEND_UNAVAILABLE', 'this build cannot read workspace datasets yet; pass --data FOLDER of HR images');
+    const data = await import('./dataset-source.js');
     paths = await data.loadDatasetImages(ws, spec.datasetId, { split: 'all' });
   } else if (args.data) {
     paths = await listImageFiles(args.data);

@@ -2,18 +2,14 @@
 // cyclegan` and the engine's train task import this module once, then buildTrainSource() finds
 // the builder by task. A and B come from workspace datasets (spec.datasetA/B) or plain folders.
 import { AppError } from '../contract/errors.js';
-import { optionalImport, registerSourceBuilder } from '../training/source-builders.js';
-import type { Workspace } from '../workspace/workspace.js';
+import { registerSourceBuilder } from '../training/source-builders.js';
 import { jitterLoadSide, listImageFiles, loadImageSet, unpairedBatchSource } from './unpaired.js';
-
-type LoadDatasetImages = (ws: Workspace, datasetId: string, o: { split: 'train' | 'validation' | 'all' }) => Promise<string[]>;
 
 registerSourceBuilder('cyclegan', async (ws, spec, args) => {
   const paths = async (name: 'A' | 'B', datasetId: string | undefined, folder: string | undefined): Promise<string[]> => {
     let found: string[];
     if (ws && datasetId) {
-      const data = await optionalImport<{ loadDatasetImages: LoadDatasetImages }>('../data/dataset-source.js');
-      if (!data) throw new AppError('BACKEND_UNAVAILABLE', `this build cannot read workspace datasets yet; pass --data-${name.toLowerCase()} FOLDER`);
+      const data = await import('./dataset-source.js');
       found = await data.loadDatasetImages(ws, datasetId, { split: 'all' });
     } else if (folder) {
       found = await listImageFiles(folder);
@@ -39,7 +35,8 @@ registerSourceBuilder('cyclegan', async (ws, spec, args) => {
   };
   const a = await load('A', spec.datasetA, args.dataA);
   const b = await load('B', spec.datasetB, args.dataB);
-  return unpairedBatchSource(a, b, { size: spec.size, seed: spec.seed });
+  // the paper flips; a pre-option run has no field and flipped too
+  return unpairedBatchSource(a, b, { size: spec.size, seed: spec.seed, flip: spec.flip ?? true });
 });
 
 export const cycleganSourceRegistered = true;

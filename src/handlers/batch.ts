@@ -1,24 +1,23 @@
 // batch:* — apply a model to files, folders and zips. The model and every setting are resolved
 // and frozen (plan.json) when the job is queued; the engine only executes the plan.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import yazl from 'yazl';
-import { createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import type { Handlers } from '../contract/api.js';
 import type { BatchReport, BatchSpec } from '../contract/batch.js';
 import { AppError } from '../contract/errors.js';
-import { PLAN_FILE } from '../jobs/batch/batch-task.js';
+import { readJsonFile } from '../common/json-file.js';
+import { PLAN_FILE, readBatchPlan } from '../jobs/batch/batch-task.js';
 import { settingsHash } from '../jobs/batch/manifest.js';
-import { planBatch, type BatchPlan } from '../jobs/batch/plan.js';
+import { planBatch } from '../jobs/batch/plan.js';
 import type { BatchModel, FrozenBatch } from '../jobs/batch/processors.js';
 import { buildReport } from '../jobs/batch/report.js';
 import { newJobId } from '../jobs/job-manager.js';
-import { writeFileAtomic } from '../inference/write-file-atomic.js';
+import { writeFileDurable } from '../common/durable-write.js';
+import { zipFiles } from '../common/zip-files.js';
 import { batchItems, getJob } from '../workspace/jobs-repo.js';
 import { getRun } from '../workspace/runs-repo.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 import { importedModel, resolvePretrained } from './models.js';
 import { runDir } from './runs.js';
 
@@ -78,7 +77,7 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       };
       const plan = await planBatch(frozen, outDir, settingsHash({ ...frozen, model: `${resolvedModel.kind}:${resolvedModel.id}` }));
       await mkdir(dir, { recursive: true });
-      await writeFileAtomic(join(dir, PLAN_FILE), Buffer.from(JSON.stringify(plan)));
+      await writeFileDurable(join(dir, PLAN_FILE), Buffer.from(JSON.stringify(plan)));
       const title = batchTitle(spec, resolvedModel.kind === 'run' ? getRun(ws.catalog, resolvedModel.id)?.name : undefined, plan.items.length);
       jobs.submit({ id, kind: 'batch', title, task: 'batch', input: { spec: frozen }, pausable: true });
       return { jobId: id };
@@ -87,14 +86,18 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       const job = getJob(ws.catalog, jobId);
       if (!job || job.kind !== 'batch') throw new AppError('NOT_FOUND', `no batch job ${jobId}`);
       const file = join(jobDir(ctx, jobId), 'report.json');
-      if (existsSync(file) && job.state !== 'running') return JSON.parse(await readFile(file, 'utf8')) as BatchReport;
-      const plan = JSON.parse(await readFile(join(jobDir(ctx, jobId), PLAN_FILE), 'utf8')) as BatchPlan;
+      if (existsSync(file) && job.state !== 'running') {
+        // report.json repeats what the catalog holds: a damaged one is rebuilt below instead
+        const saved = await readJsonFile<BatchReport>(file, { what: 'batch report', fix: 'delete it' }).catch(() => null);
+        if (saved) return saved;
+      }
+      const plan = await readBatchPlan(jobDir(ctx, jobId));
       return buildReport(jobId, plan.outDir, batchItems(ws.catalog, jobId));
     },
     'batch:exportZip': async ({ jobId }) => {
       const job = getJob(ws.catalog, jobId);
       if (!job || job.kind !== 'batch') throw new AppError('NOT_FOUND', `no batch job ${jobId}`);
-      const plan = JSON.parse(await readFile(join(jobDir(ctx, jobId), PLAN_FILE), 'utf8')) as BatchPlan;
+      const plan = await readBatchPlan(jobDir(ctx, jobId));
       if (plan.outDir !== join(ws.layout.exports, jobId)) {
         throw new AppError('INVALID_ARGUMENT', `batch ${jobId} wrote into ${plan.outDir}, which it chose itself, not into the workspace's exports folder; only exports are zipped for download — its files are already in that folder`);
       }
@@ -104,14 +107,4 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       return { path: rel };
     },
   };
-}
-
-export async function zipFiles(dest: string, files: Array<{ path: string; name: string }>): Promise<void> {
-  const zip = new yazl.ZipFile();
-  for (const f of files) zip.addFile(f.path, f.name, { compress: !/\.(png|jpe?g|webp)$/i.test(f.name) });
-  zip.end();
-  const tmp = `${dest}.partial-${process.pid}`;
-  await pipeline(zip.outputStream, createWriteStream(tmp));
-  const { rename } = await import('node:fs/promises');
-  await rename(tmp, dest);
 }

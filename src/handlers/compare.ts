@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import { readJsonFile } from '../common/json-file.js';
 import type { Handlers } from '../contract/api.js';
 import { BatchSpec, type BatchReport } from '../contract/batch.js';
 import type { CompareResult, CompareSide, CompareSideResult } from '../contract/compare.js';
@@ -16,7 +17,7 @@ import { psnrY, ssimY } from '../metrics/psnr-ssim.js';
 import { getGalleryItem } from '../workspace/gallery-repo.js';
 import { batchItems, getJob } from '../workspace/jobs-repo.js';
 import { batchHandlers, DEFAULT_MAX_PIXELS, jobDir } from './batch.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 import { workspaceRelative } from './gallery-record.js';
 
 type CompareHandlers = Pick<Handlers, 'compare:start' | 'compare:get'>;
@@ -71,7 +72,7 @@ export function compareHandlers(ctx: AppContext): CompareHandlers {
     'compare:get': async ({ id }) => {
       const file = join(compareDir(ctx, id), RECORD);
       if (!existsSync(file)) throw new AppError('NOT_FOUND', `no comparison ${id}; start one with compare:start (gan-studio compare)`);
-      return resultOf(ctx, JSON.parse(await readFile(file, 'utf8')) as CompareRecord);
+      return resultOf(ctx, await readJsonFile<CompareRecord>(file, { what: 'comparison record', fix: `delete the folder ${compareDir(ctx, id)} and run the comparison again` }));
     },
   };
 }
@@ -142,7 +143,11 @@ type Fidelity = { psnr: number | null; ssim: number | null };
 
 /** Computed once per comparison (a few ms for small images, but every compare:get would repeat it). */
 async function cachedFidelity(cache: string, input: string, outputs: string[]): Promise<Fidelity[]> {
-  if (existsSync(cache)) return JSON.parse(await readFile(cache, 'utf8')) as Fidelity[];
+  // a cache: a damaged one is recomputed
+  if (existsSync(cache)) {
+    const cached = await readFile(cache, 'utf8').then((t) => JSON.parse(t) as Fidelity[], () => null);
+    if (cached) return cached;
+  }
   const scores = await Promise.all(outputs.map((o) => fidelity(input, o)));
   await writeFile(cache, JSON.stringify(scores));
   return scores;

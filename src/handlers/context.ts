@@ -7,12 +7,13 @@ import { JobManager } from '../jobs/job-manager.js';
 import type { SpawnEngine } from '../jobs/engine-host.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { galleryHooks } from './gallery-record.js';
+import type { AppContext, Transport } from './app-context.js';
 import { createHandlers } from './index.js';
-import { checkUserPath, type UserPathUse } from './user-paths.js';
+import { checkUserPath } from './user-paths.js';
 
 export { checkUserPath, type UserPathUse } from './user-paths.js';
 
-export type Transport = 'electron' | 'http' | 'cli';
+export type { AppContext, Transport };
 
 export interface AppOptions {
   workspace?: string;
@@ -32,18 +33,6 @@ export interface App {
   transport: Transport;
   events: { subscribe(cb: (e: JobEvent) => void): () => void };
   close(): Promise<void>;
-}
-
-/** What every handler area receives. */
-export interface AppContext {
-  ws: Workspace;
-  jobs: JobManager;
-  transport: Transport;
-  /**
-   * resolves a client path, enforcing the allowed roots when the transport has them (by real
-   * path; `dir`/`file` outputs get their missing folders made without following links)
-   */
-  userPath(path: string, use?: UserPathUse): Promise<string>;
 }
 
 export async function createApp(opts: AppOptions): Promise<App> {

@@ -1,7 +1,7 @@
 // Every handler of the contract, one object per area, merged. `satisfies Handlers` makes a
 // missing or mistyped method a compile error.
 import type { Handlers } from '../contract/api.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 import { batchHandlers } from './batch.js';
 import { compareHandlers } from './compare.js';
 import { datasetsHandlers } from './datasets.js';
@@ -24,4 +24,3 @@ export function createHandlers(ctx: AppContext): Handlers {
   } satisfies Handlers;
 }
 
-export { createApp, type App, type AppContext, type AppOptions } from './context.js';

@@ -1,30 +1,24 @@
 // models:* and generate:* — trained runs, the pretrained ESRGANs and imported TF.js models as
 // one list; importing validates a model folder (every weight file inside it, byte counts right).
 import { existsSync } from 'node:fs';
-import { cp, lstat, mkdir, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../contract/api.js';
+import { parseJsonText, readJsonFile } from '../common/json-file.js';
 import { AppError } from '../contract/errors.js';
 import { ModelSidecar, type ModelInfo } from '../contract/models.js';
-import { importOptional } from '../jobs/engine-tasks.js';
 import { listRuns } from '../workspace/runs-repo.js';
 import { folderBytes } from '../workspace/workspace.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 import { requireRun, runDir, runFolderFacts } from './runs.js';
 import { copyTreeFile, MAX_SIDECAR_BYTES, readTreeFile, validateModelFolder, type ModelFile } from './model-folder.js';
-import { zipFiles } from './batch.js';
+import { zipFiles } from '../common/zip-files.js';
 
 type ModelsHandlers = Pick<Handlers, 'models:list' | 'models:import' | 'models:export' | 'generate:images' | 'generate:interpolate'>;
 
-interface PretrainedCatalog {
-  pretrainedModelInfos(): ModelInfo[];
-  resolvePretrainedId(model: string, scale?: number): string | null;
-  getPretrainedManifest(id: string): unknown;
-  pretrainedFolder(m: unknown): string;
-}
-
-const pretrained = () => importOptional<PretrainedCatalog>('../models/pretrained/catalog.js', 'pretrained models');
+// lazy: the catalog module loads tfjs, which listing runs and imports does not need
+const pretrained = () => import('../models/pretrained/catalog.js');
 
 /**
  * A trained model's size is its newest checkpoint (what export copies and generation loads),
@@ -38,21 +32,23 @@ async function latestCheckpointBytes(dir: string): Promise<number> {
 }
 
 export async function resolvePretrained(model: string, scale?: number): Promise<string | null> {
-  try {
-    return (await pretrained()).resolvePretrainedId(model, scale);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'BACKEND_UNAVAILABLE') return null;
-    throw error;
-  }
+  return (await pretrained()).resolvePretrainedId(model, scale);
 }
 
 const SIDECAR_FILE = 'sidecar.json';
 
+/** null when there is no imported model `id`; a damaged sidecar is an error naming it. */
 export async function importedModel(ctx: AppContext, id: string): Promise<{ dir: string; info: ModelInfo } | null> {
   if (!/^[A-Za-z0-9._-]+$/.test(id)) return null;
   const dir = join(ctx.ws.layout.models, id);
+  let side: ModelSidecar & { importedAt: number };
   try {
-    const side = JSON.parse(await readFile(join(dir, SIDECAR_FILE), 'utf8')) as ModelSidecar & { importedAt: number };
+    side = await readJsonFile(join(dir, SIDECAR_FILE), { what: 'imported model sidecar', fix: `fix the JSON, or delete the folder ${dir} and import the model again`, code: 'MODEL_INVALID' });
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    return null;
+  }
+  try {
     return {
       dir,
       info: {
@@ -93,15 +89,11 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
           bytes: await latestCheckpointBytes(runDir(ctx, r.id)), createdAt: r.createdAt, metrics: r.lastMetrics,
         });
       }
-      let shipped: ModelInfo[] = [];
-      try {
-        shipped = (await pretrained()).pretrainedModelInfos();
-      } catch (error) {
-        if (!(error instanceof AppError && error.code === 'BACKEND_UNAVAILABLE')) throw error;
-      }
+      const shipped = (await pretrained()).pretrainedModelInfos();
       const imported: ModelInfo[] = [];
       for (const name of (await readdir(ws.layout.models).catch(() => [] as string[])).sort()) {
-        const m = await importedModel(ctx, name);
+        // one damaged sidecar must not hide every other model: models:get names its problem
+        const m = await importedModel(ctx, name).catch(() => null);
         if (m) imported.push(m.info);
       }
       return [...trained, ...shipped, ...imported];
@@ -121,12 +113,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
         for (const name of ['gan-studio.json', SIDECAR_FILE]) {
           const read = await readTreeFile(folder, name, MAX_SIDECAR_BYTES);
           if (read === null) continue;
-          let json: unknown;
-          try {
-            json = JSON.parse(read.text);
-          } catch (error) {
-            throw new AppError('MODEL_INVALID', `${join(folder, name)} is not valid JSON (${(error as Error).message}); fix the file or pass --task and --scale`);
-          }
+          const json = parseJsonText(read.text, join(folder, name), { what: 'model sidecar', fix: 'fix the JSON (names and strings in double quotes, no trailing commas), or delete it and pass --task and --scale', code: 'MODEL_INVALID' });
           const parsed = ModelSidecar.safeParse(json);
           if (!parsed.success) throw new AppError('MODEL_INVALID', `${join(folder, name)} is not a valid sidecar: ${parsed.error.issues[0]?.message}`);
           side = parsed.data;
@@ -159,7 +146,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
         await cp(imported.dir, dest, { recursive: true, errorOnExist: true, force: false });
       } else if (pre) {
         const cat = await pretrained();
-        const manifest = cat.getPretrainedManifest(pre) as { task?: string; scale?: number; inputRange?: [number, number]; name?: string; licence?: string };
+        const manifest = cat.getPretrainedManifest(pre);
         await cp(cat.pretrainedFolder(manifest), dest, { recursive: true, errorOnExist: true, force: false });
         await writeFile(join(dest, 'gan-studio.json'), JSON.stringify({ task: 'superres', scale: manifest.scale, inputRange: manifest.inputRange, name: manifest.name, licence: manifest.licence }, null, 2));
       } else {

@@ -5,8 +5,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Handlers } from '../contract/api.js';
 import { AppError } from '../contract/errors.js';
-import type { CheckpointInfo, RunSummary, SampleInfo } from '../contract/runs.js';
-import { importOptional } from '../jobs/engine-tasks.js';
+import type { RunSummary, SampleInfo } from '../contract/runs.js';
 import { isLocked } from '../jobs/run-lock.js';
 import { readMetrics, readRunSpec, runPaths } from '../training/run-files.js';
 import { getDataset } from '../workspace/datasets-repo.js';
@@ -14,7 +13,7 @@ import { deleteGalleryForRun } from '../workspace/gallery-repo.js';
 import { getJob } from '../workspace/jobs-repo.js';
 import { deleteRunRow, getRun, insertRun, listRuns, updateRun } from '../workspace/runs-repo.js';
 import { folderBytes } from '../workspace/workspace.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 
 type RunsHandlers = Pick<Handlers, `runs:${string}` & keyof Handlers>;
 
@@ -46,7 +45,8 @@ export interface RunFolderFacts {
 }
 
 export async function runFolderFacts(ctx: AppContext, run: RunSummary): Promise<RunFolderFacts> {
-  const saved = await readRunSpec(runDir(ctx, run.id));
+  // a damaged spec.json must not break listing: resume and train name it
+  const saved = await readRunSpec(runDir(ctx, run.id)).catch(() => null);
   const totalSteps = saved?.spec.steps ?? run.totalSteps;
   const backend = saved?.backend ?? run.backend;
   if (totalSteps !== run.totalSteps || backend !== run.backend) updateRun(ctx.ws.catalog, run.id, { totalSteps, backend });
@@ -119,7 +119,7 @@ export function runsHandlers(ctx: AppContext): RunsHandlers {
     },
     'runs:checkpoints': async ({ id }) => {
       requireRun(ctx, id);
-      const m = await importOptional<{ listCheckpoints(dir: string): Promise<CheckpointInfo[]> }>('../training/checkpoint.js', 'checkpoints');
+      const m = await import('../training/checkpoint.js');
       return m.listCheckpoints(runDir(ctx, id));
     },
     'runs:log': async ({ id }) => {

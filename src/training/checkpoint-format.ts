@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../contract/errors.js';
 import type { GanModel, ResolvedSpec } from '../models/types.js';
 
-export const CHECKPOINT_FORMAT = 1;
+/** 2: state.json carries `stateSha256` over its own content (checkpoint-verify.ts); 1 is still read. */
+export const CHECKPOINT_FORMAT = 2;
 
 export interface TensorEntry {
   name: string;
@@ -34,6 +35,8 @@ export interface CheckpointState {
   extra: { json: Record<string, unknown>; tensors: TensorEntry[] };
   weightsBytes: number;
   weightsSha256: string;
+  /** format 2: sha256 of this object without this field (checkpoint-verify.ts) */
+  stateSha256?: string;
 }
 
 export type CheckpointTensors = Pick<CheckpointState, 'networks' | 'optimizers' | 'extra'>;

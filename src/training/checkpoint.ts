@@ -1,18 +1,24 @@
 // Checkpoints on disk (CONVENTIONS.md #8): runs/<id>/checkpoints/step-000500/{state.json,
 // weights.bin}, written into a temp folder, fsynced, renamed into place, then the `latest`
-// pointer moves. Startup recovery deletes leftovers and falls back past a corrupt newest one.
+// pointer moves. Startup recovery deletes leftovers and falls back past a corrupt newest one;
+// when every checkpoint is corrupt it refuses (restarting from step 0 would quietly lose the run).
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseJsonText, readJsonFile } from '../common/json-file.js';
 import { AppError } from '../contract/errors.js';
 import type { CheckpointInfo } from '../contract/runs.js';
 import type { GanModel } from '../models/types.js';
-import { CHECKPOINT_FORMAT, serializeModel, type CheckpointState } from './checkpoint-format.js';
+import { CHECKPOINT_FORMAT, restoreModel, serializeModel, type CheckpointState } from './checkpoint-format.js';
+import { stateChecksum, verifyCheckpoint } from './checkpoint-verify.js';
 import { fsyncDir, writeFailure, writeFileDurable, writeFileSynced } from './fs-sync.js';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
 const STEP_DIR = /^step-(\d+)$/;
 const LEFTOVER = /^\.(tmp|old)-/;
+/** where resume moves checkpoints it skipped as corrupt: kept for inspection, never loaded or pruned */
+const QUARANTINE_PREFIX = 'corrupt-';
+const STATE_JSON_FIX = 'the checkpoint is damaged; resuming falls back to the checkpoint before it, or restore the folder from a backup';
 
 export interface LoadedCheckpoint {
   name: string;
@@ -80,6 +86,7 @@ export async function saveCheckpoint(runDir: string, model: GanModel, options: S
     weightsBytes: buffer.byteLength,
     weightsSha256: createHash('sha256').update(buffer).digest('hex'),
   };
+  state.stateSha256 = stateChecksum(state);
   const tmp = join(dir, `.tmp-${name}-${process.pid}-${Date.now()}`);
   try {
     await mkdir(dir, { recursive: true });
@@ -103,7 +110,7 @@ export async function saveCheckpoint(runDir: string, model: GanModel, options: S
     await rm(tmp, { recursive: true, force: true }).catch(() => {});
     throw writeFailure(error, `checkpoint ${name} in ${dir}`);
   }
-  await pruneCheckpoints(runDir, options.keep);
+  await pruneCheckpoints(runDir, options.keep, options.step);
   return name;
 }
 
@@ -122,62 +129,102 @@ async function bestCheckpoint(runDir: string): Promise<{ name: string; score: nu
   const name = await readPointer(runDir, 'best');
   if (!name) return null;
   try {
-    const state = JSON.parse(await readFile(join(checkpointsDir(runDir), name, 'state.json'), 'utf8')) as CheckpointState;
+    const state = await readJsonFile<CheckpointState>(join(checkpointsDir(runDir), name, 'state.json'), { what: 'checkpoint state', fix: STATE_JSON_FIX });
     return { name, score: state.score };
   } catch {
     return null;
   }
 }
 
-async function pruneCheckpoints(runDir: string, keep: number): Promise<void> {
+/**
+ * Keeps the `keep` newest checkpoints up to the one just saved, plus the best. Folders of later
+ * steps are left alone and not counted: they exist only when a resume fell back past them, and
+ * counting them would prune the good checkpoint just written in favour of a corrupt one.
+ */
+async function pruneCheckpoints(runDir: string, keep: number, savedStep: number): Promise<void> {
   const best = await readPointer(runDir, 'best');
-  const all = await stepDirs(runDir);
-  for (const { name } of all.slice(Math.max(1, keep))) {
+  const upToSaved = (await stepDirs(runDir)).filter((d) => d.step <= savedStep);
+  for (const { name } of upToSaved.slice(Math.max(1, keep))) {
     if (name !== best) await rm(join(checkpointsDir(runDir), name), { recursive: true, force: true });
   }
 }
 
-/** Reads and verifies one checkpoint folder (sizes, sha256, format); throws CHECKPOINT_CORRUPT. */
+/** Reads and verifies one checkpoint folder (state and weights checksums, format, tensor table); throws CHECKPOINT_CORRUPT. */
 export async function readCheckpoint(runDir: string, name: string): Promise<LoadedCheckpoint> {
   const dir = join(checkpointsDir(runDir), name);
-  let state: CheckpointState;
+  let text: string;
   let buffer: Buffer;
   try {
-    state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as CheckpointState;
+    text = await readFile(join(dir, 'state.json'), 'utf8');
     buffer = await readFile(join(dir, 'weights.bin'));
   } catch (error) {
     throw new AppError('CHECKPOINT_CORRUPT', `checkpoint ${dir} cannot be read (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (state.format !== CHECKPOINT_FORMAT) {
-    throw new AppError('CHECKPOINT_CORRUPT', `checkpoint ${dir} has format ${state.format}; this version reads format ${CHECKPOINT_FORMAT}`);
-  }
-  if (buffer.byteLength !== state.weightsBytes || createHash('sha256').update(buffer).digest('hex') !== state.weightsSha256) {
-    throw new AppError('CHECKPOINT_CORRUPT', `checkpoint ${dir}: weights.bin does not match its checksum (truncated or damaged)`);
-  }
+  const state = parseJsonText<CheckpointState>(text, join(dir, 'state.json'), { what: 'checkpoint state', fix: STATE_JSON_FIX, code: 'CHECKPOINT_CORRUPT' });
+  verifyCheckpoint(dir, state, buffer);
   return { name, dir, state, buffer };
+}
+
+/** restoreModel, with every failure naming the checkpoint it came from. */
+export async function restoreCheckpoint(model: GanModel, loaded: LoadedCheckpoint, options: Parameters<typeof restoreModel>[3] = {}): Promise<void> {
+  try {
+    await restoreModel(model, loaded.state, loaded.buffer, options);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof AppError) && /out of memory|OOM/i.test(message)) throw error;
+    throw new AppError(error instanceof AppError ? error.code : 'CHECKPOINT_CORRUPT', `checkpoint ${loaded.dir}: ${message}`, { cause: error });
+  }
 }
 
 /**
  * Startup recovery: deletes half-written temp folders, then returns the newest checkpoint that
  * verifies, warning about every newer one it had to skip (and re-pointing `latest` at it).
+ * `quarantine` (resume) also moves the skipped ones aside as corrupt-step-NNNNNN so the resumed
+ * run neither counts them when pruning nor trips over them again. When checkpoints exist but
+ * none verifies it throws CHECKPOINT_CORRUPT naming them all; null means there are none.
  */
-export async function loadLatestCheckpoint(runDir: string, log: (message: string) => void = () => {}): Promise<LoadedCheckpoint | null> {
+export async function loadLatestCheckpoint(
+  runDir: string,
+  log: (message: string) => void = () => {},
+  options: { quarantine?: boolean } = {},
+): Promise<LoadedCheckpoint | null> {
   await removeLeftovers(runDir);
-  const skipped: string[] = [];
+  const dir = checkpointsDir(runDir);
+  const skipped: Array<{ name: string; why: string }> = [];
   for (const { name } of await stepDirs(runDir)) {
+    let loaded: LoadedCheckpoint;
     try {
-      const loaded = await readCheckpoint(runDir, name);
-      if (skipped.length) {
-        log(`newest checkpoint ${skipped.join(', ')} is unusable; resuming from ${name} instead`);
-        await writeFileDurable(join(checkpointsDir(runDir), 'latest'), name + '\n').catch(() => {});
-      }
-      return loaded;
+      loaded = await readCheckpoint(runDir, name);
     } catch (error) {
-      skipped.push(`${name} (${error instanceof Error ? error.message : String(error)})`);
+      skipped.push({ name, why: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    if (skipped.length) {
+      log(`newest checkpoint ${skipped.map((s) => `${s.name} (${s.why})`).join(', ')} is unusable; resuming from ${name} instead`);
+      if (options.quarantine) await quarantine(dir, skipped.map((s) => s.name), log);
+      await writeFileDurable(join(dir, 'latest'), name + '\n').catch(() => {});
+    }
+    return loaded;
+  }
+  if (!skipped.length) return null;
+  throw new AppError(
+    'CHECKPOINT_CORRUPT',
+    `no usable checkpoint in ${dir}: ${skipped.map((s) => s.why).join('; ')}. ` +
+      `Restore ${skipped.map((s) => s.name).join(', ')} from a backup, or move ${skipped.length === 1 ? 'it' : 'them'} out of ${dir} to train this run again from step 0`,
+  );
+}
+
+async function quarantine(dir: string, names: string[], log: (message: string) => void): Promise<void> {
+  for (const name of names) {
+    const target = `${QUARANTINE_PREFIX}${name}-${Date.now()}`;
+    try {
+      await rename(join(dir, name), join(dir, target));
+      log(`moved the unusable checkpoint ${name} aside to ${join(dir, target)}; delete it once you no longer need it`);
+    } catch {
+      // another process moved or pruned it first; pruning never counts later steps anyway
     }
   }
-  if (skipped.length) log(`no usable checkpoint in ${checkpointsDir(runDir)}: ${skipped.join('; ')}`);
-  return null;
+  await fsyncDir(dir).catch(() => {});
 }
 
 export async function removeLeftovers(runDir: string): Promise<string[]> {
@@ -199,7 +246,7 @@ export async function listCheckpoints(runDir: string): Promise<CheckpointInfo[]>
   for (const { name, step } of await stepDirs(runDir)) {
     const dir = join(checkpointsDir(runDir), name);
     try {
-      const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as CheckpointState;
+      const state = await readJsonFile<CheckpointState>(join(dir, 'state.json'), { what: 'checkpoint state', fix: STATE_JSON_FIX });
       const bytes = (await stat(join(dir, 'weights.bin'))).size + (await stat(join(dir, 'state.json'))).size;
       infos.push({ name, step, createdAt: state.createdAt, bytes, best: name === best, latest: name === latest, ...(state.score !== null ? { score: state.score } : {}) });
     } catch {

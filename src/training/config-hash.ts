@@ -2,6 +2,7 @@
 // change how long or how often (steps, sampling, checkpoint cadence, backend) may differ.
 import { createHash } from 'node:crypto';
 import type { ResolvedSpec } from '../models/types.js';
+import { legacyEqualFields } from './legacy-spec.js';
 
 export const RESUME_FREE_FIELDS = ['steps', 'backend', 'sampleEvery', 'checkpointEvery', 'keepCheckpoints'] as const;
 
@@ -16,7 +17,7 @@ function canonical(value: unknown): unknown {
 /** The part of a spec that defines the math of a run, with keys sorted. */
 export function hashedConfig(spec: ResolvedSpec): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...spec };
-  for (const field of RESUME_FREE_FIELDS) delete copy[field];
+  for (const field of [...RESUME_FREE_FIELDS, ...legacyEqualFields(spec)]) delete copy[field];
   return canonical(copy) as Record<string, unknown>;
 }
 

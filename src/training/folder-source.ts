@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { BatchSource } from '../data/types.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import { memoryBatchSource } from './memory-source.js';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp', '.tif', '.tiff']);
@@ -38,7 +38,7 @@ export async function loadSquare(path: string, size: number, channels: 1 | 3): P
 
 export async function folderSource(
   dir: string,
-  opts: { size: number; channels: 1 | 3; seed: number; limit?: number },
+  opts: { size: number; channels: 1 | 3; seed: number; limit?: number; flip?: boolean },
   ctx?: TaskContext,
 ): Promise<BatchSource> {
   const files = (await listImages(dir)).slice(0, opts.limit ?? 50_000);
@@ -62,5 +62,5 @@ export async function folderSource(
   const images = tf.tidy(() =>
     tf.tensor4d(bytes.subarray(0, count * pixels), [count, opts.size, opts.size, opts.channels], 'int32').toFloat().div(127.5).sub(1) as tf.Tensor4D,
   );
-  return memoryBatchSource(images, ['real'], opts.seed, { heldOutCount: Math.min(64, Math.floor(count / 10)) });
+  return memoryBatchSource(images, ['real'], opts.seed, { heldOutCount: Math.min(64, Math.floor(count / 10)), flip: opts.flip ?? false });
 }

@@ -6,8 +6,7 @@ import { CHECKPOINT_NAME } from '../contract/common.js';
 import { AppError } from '../contract/errors.js';
 import { getFamily } from '../models/index.js';
 import type { GanModel, ModelFamily, ResolvedSpec } from '../models/types.js';
-import { restoreModel } from './checkpoint-format.js';
-import { checkpointsDir, listCheckpoints, loadLatestCheckpoint, readCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
+import { checkpointsDir, listCheckpoints, loadLatestCheckpoint, readCheckpoint, restoreCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
 import { stepRandom } from './step-random.js';
 
 export interface InferenceModel {
@@ -50,7 +49,7 @@ export async function loadModelForInference(
   const spec = loaded.state.spec;
   const model = family.create(spec, stepRandom(spec.seed));
   try {
-    await restoreModel(model, loaded.state, loaded.buffer, { networks: options.networks, optimizers: false });
+    await restoreCheckpoint(model, loaded, { networks: options.networks, optimizers: false });
   } catch (error) {
     model.dispose();
     throw error;

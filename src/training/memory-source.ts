@@ -22,7 +22,7 @@ export function seededPermutation(length: number, seed: number): Int32Array {
  * carries the same images (generation uses only 'real'). The last `heldOutCount` images are kept
  * out of training for previews and metrics when there are enough of them.
  */
-export function memoryBatchSource(images: tf.Tensor4D, keys: readonly string[] = ['real'], seed = 0, options: { heldOutCount?: number } = {}): BatchSource {
+export function memoryBatchSource(images: tf.Tensor4D, keys: readonly string[] = ['real'], seed = 0, options: { heldOutCount?: number; flip?: boolean } = {}): BatchSource {
   const total = images.shape[0];
   const heldOutCount = Math.min(options.heldOutCount ?? 0, Math.floor(total / 5));
   const trainCount = total - heldOutCount;
@@ -31,8 +31,14 @@ export function memoryBatchSource(images: tf.Tensor4D, keys: readonly string[] =
   let position = 0;
   let order = seededPermutation(trainCount, random.stepSeed('shuffle', epoch));
 
-  const take = (indices: number[]): TrainBatch => {
-    const picked = tf.tidy(() => tf.gather(images, tf.tensor1d(indices, 'int32')) as tf.Tensor4D);
+  /** `mirror[i]`: flip image i horizontally (training batches only; held-out images never) */
+  const take = (indices: number[], mirror?: boolean[]): TrainBatch => {
+    const picked = tf.tidy(() => {
+      const x = tf.gather(images, tf.tensor1d(indices, 'int32')) as tf.Tensor4D;
+      if (!mirror?.some(Boolean)) return x;
+      const mask = tf.tensor4d(mirror.map(Number), [mirror.length, 1, 1, 1]);
+      return tf.add(tf.mul(tf.reverse(x, 2), mask), tf.mul(x, tf.sub(1, mask))) as tf.Tensor4D;
+    });
     const batch: TrainBatch = {};
     keys.forEach((key, i) => (batch[key] = i === 0 ? picked : picked.clone()));
     return batch;
@@ -43,15 +49,18 @@ export function memoryBatchSource(images: tf.Tensor4D, keys: readonly string[] =
     size: trainCount,
     next(batchSize: number) {
       const indices: number[] = [];
+      const mirror: boolean[] = [];
       while (indices.length < batchSize) {
         if (position >= trainCount) {
           epoch++;
           position = 0;
           order = seededPermutation(trainCount, random.stepSeed('shuffle', epoch));
         }
+        // seeded by the cursor, like the order: a resumed run flips exactly what it would have
+        if (options.flip) mirror.push(random.stepSeed(`flip/${epoch}`, position) % 2 === 1);
         indices.push(order[position++]!);
       }
-      return take(indices);
+      return take(indices, mirror);
     },
     getCursor: () => ({ epoch, position }),
     setCursor(cursor) {

@@ -2,6 +2,7 @@
 // metrics.jsonl (one MetricPoint per line), train.log (human log), samples/.
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseJsonText } from '../common/json-file.js';
 import type { MetricPoint } from '../contract/runs.js';
 import type { ResolvedSpec } from '../models/types.js';
 import { writeFileDurable } from './fs-sync.js';
@@ -24,12 +25,14 @@ export const runPaths = (runDir: string) => ({
   sample: (step: number) => join(runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`),
 });
 
+/** null when the run has no spec.json yet; a damaged one is an error naming it. */
 export async function readRunSpec(runDir: string): Promise<RunSpecFile | null> {
-  try {
-    return JSON.parse(await readFile(runPaths(runDir).spec, 'utf8')) as RunSpecFile;
-  } catch {
-    return null;
-  }
+  const text = await readFile(runPaths(runDir).spec, 'utf8').catch(() => null);
+  if (text === null) return null;
+  return parseJsonText<RunSpecFile>(text, runPaths(runDir).spec, {
+    what: 'run settings',
+    fix: 'fix the JSON, or delete the file: resuming then takes the settings from the newest checkpoint',
+  });
 }
 
 export async function writeRunSpec(runDir: string, file: RunSpecFile): Promise<void> {

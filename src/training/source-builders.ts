@@ -4,10 +4,11 @@
 import { AppError } from '../contract/errors.js';
 import type { Task } from '../contract/common.js';
 import type { BatchSource } from '../data/types.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import type { ResolvedSpec } from '../models/types.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { folderSource } from './folder-source.js';
+import { legacyFlip } from './legacy-spec.js';
 
 export interface SourceArgs {
   /** --data as given when no workspace dataset stands for it (a plain folder) */
@@ -35,36 +36,28 @@ export function getSourceBuilder(task: Task): SourceBuilder {
   return builder;
 }
 
-/** Where the other tasks' builders live; imported on first use so callers need not know. */
-const BUILDER_MODULES: Partial<Record<Task, string>> = {
-  superres: '../data/sr-source.js',
-  cyclegan: '../data/unpaired-source.js',
+/** The other tasks' builders register themselves when their module loads: loaded on first use. */
+const BUILDER_MODULES: Partial<Record<Task, () => Promise<unknown>>> = {
+  superres: () => import('../data/sr-source.js'),
+  cyclegan: () => import('../data/unpaired-source.js'),
 };
 
 export async function buildTrainSource(ws: Workspace | null, spec: ResolvedSpec, args: SourceArgs): Promise<BatchSource> {
-  const module = BUILDER_MODULES[spec.task];
-  if (!builders.has(spec.task) && module) await optionalImport(module);
+  const load = BUILDER_MODULES[spec.task];
+  if (!builders.has(spec.task) && load) await load();
   return getSourceBuilder(spec.task)(ws, spec, args);
 }
 
-/** Imports a module of another area if this build has it (areas land independently). */
-export async function optionalImport<T>(relativeToTraining: string): Promise<T | null> {
-  try {
-    return (await import(new URL(relativeToTraining, import.meta.url).href)) as T;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw error;
-  }
+/** Flips only when the run asks: a GAN draws back the mirror images it was shown (#21). */
+function generationFlip(spec: ResolvedSpec): boolean {
+  return spec.flip ?? legacyFlip(spec) ?? false;
 }
-
-type OpenDatasetSource = (ws: Workspace, datasetId: string, o: { size: number; channels: 1 | 3; seed: number; flip?: boolean }, ctx?: TaskContext) => Promise<BatchSource>;
 
 registerSourceBuilder('generate', async (ws, spec, args) => {
   if (ws && spec.datasetId) {
-    const data = await optionalImport<{ openDatasetSource: OpenDatasetSource }>('../data/dataset-source.js');
-    if (!data) throw new AppError('BACKEND_UNAVAILABLE', 'this build has no dataset cache yet; pass --data FOLDER to train on a folder of images');
-    return data.openDatasetSource(ws, spec.datasetId, { size: spec.size, channels: spec.channels, seed: spec.seed, flip: true }, args.ctx);
+    const data = await import('../data/dataset-source.js');
+    return data.openDatasetSource(ws, spec.datasetId, { size: spec.size, channels: spec.channels, seed: spec.seed, flip: generationFlip(spec) }, args.ctx);
   }
-  if (args.data) return folderSource(args.data, { size: spec.size, channels: spec.channels, seed: spec.seed }, args.ctx);
+  if (args.data) return folderSource(args.data, { size: spec.size, channels: spec.channels, seed: spec.seed, flip: generationFlip(spec) }, args.ctx);
   throw new AppError('INVALID_ARGUMENT', 'a generation run needs images: pass --data FOLDER or a dataset id');
 });

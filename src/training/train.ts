@@ -5,14 +5,14 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { AppError } from '../contract/errors.js';
 import { TrainSpec, type TrainSpecInput } from '../contract/runs.js';
 import type { BatchSource } from '../data/types.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import { getFamily } from '../models/index.js';
 import type { GanModel, ResolvedSpec, TrainBatch } from '../models/types.js';
 import { writeTensorImage } from '../inference/image-io.js';
 import { slicedWassersteinDistance } from '../metrics/swd.js';
-import { restoreModel } from './checkpoint-format.js';
-import { checkpointsDir, loadLatestCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { checkpointsDir, loadLatestCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { configDifferences, configHash } from './config-hash.js';
+import { withLegacyDefaults } from './legacy-spec.js';
 import { appendLog, appendMetrics, readRunSpec, runPaths, truncateMetrics, writeRunSpec } from './run-files.js';
 import { writeFailure } from './fs-sync.js';
 import { stepRandom } from './step-random.js';
@@ -44,13 +44,18 @@ export function resolveTrainSpec(input: TrainSpecInput): ResolvedSpec {
   return getFamily(parsed.data.model).resolve(parsed.data);
 }
 
+/**
+ * The spec a run trains with: for a resume, the run's own spec.json fills what the input lacks
+ * and the run predates (legacy-spec.ts). Callers that build the data source first use this so
+ * the source and the loop agree (e.g. a pre-`flip` run keeps its flips).
+ */
+export async function specForRun(input: TrainSpecInput, runDir: string, resume: boolean): Promise<TrainSpecInput> {
+  return resume ? withLegacyDefaults(input, (await readRunSpec(runDir))?.spec) : input;
+}
+
 export async function train(opts: TrainOptions, ctx: TaskContext): Promise<TrainResult> {
   const { runDir, source } = opts;
-  const spec = resolveTrainSpec(opts.spec);
-  const family = getFamily(spec.model);
-  const hash = configHash(spec);
-  const missing = family.batchKeys.filter((k) => !source.keys.includes(k));
-  if (missing.length) throw new AppError('INVALID_ARGUMENT', `model "${family.id}" needs batches with ${family.batchKeys.join(', ')}; the data source gives ${source.keys.join(', ')}`);
+  resolveTrainSpec(opts.spec); // a bad spec fails before anything touches the run folder
 
   const log = (level: 'info' | 'warn' | 'error', message: string) => {
     ctx.report.log(level, message);
@@ -62,13 +67,19 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
     throw writeFailure(error, `the run folder ${runDir}`);
   }
 
-  const loaded = opts.resume ? await loadLatestCheckpoint(runDir, (m) => log('warn', m)) : null;
+  const loaded = opts.resume ? await loadLatestCheckpoint(runDir, (m) => log('warn', m), { quarantine: true }) : null;
   const saved = await readRunSpec(runDir);
   if (!opts.resume && (saved || (await hasCheckpoints(runDir)))) {
     throw new AppError('ALREADY_EXISTS', `${runDir} already holds a run; resume it (--resume) or choose another output folder`);
   }
   const savedSpec = loaded?.state.spec ?? saved?.spec;
   const savedHash = loaded?.state.configHash ?? saved?.configHash;
+  // a run saved before a setting existed resumes with what it did then (legacy-spec.ts)
+  const spec = resolveTrainSpec(opts.resume ? withLegacyDefaults(opts.spec, savedSpec) : opts.spec);
+  const family = getFamily(spec.model);
+  const hash = configHash(spec);
+  const missing = family.batchKeys.filter((k) => !source.keys.includes(k));
+  if (missing.length) throw new AppError('INVALID_ARGUMENT', `model "${family.id}" needs batches with ${family.batchKeys.join(', ')}; the data source gives ${source.keys.join(', ')}`);
   if (savedSpec && savedHash !== hash) {
     const diffs = configDifferences(savedSpec, spec);
     throw new AppError('CONFIG_MISMATCH', `cannot resume ${runDir} with a different configuration: ${diffs.join('; ') || 'config hash differs'}. Resume with the run's own settings or start a new run`);
@@ -78,7 +89,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
   const model = family.create(spec, stepRandom(spec.seed));
   let step = 0;
   if (loaded) {
-    await restoreModel(model, loaded.state, loaded.buffer, { optimizers: true });
+    await restoreCheckpoint(model, loaded, { optimizers: true });
     source.setCursor(loaded.state.cursor);
     step = loaded.state.step;
     await truncateMetrics(runDir, step);

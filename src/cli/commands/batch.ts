@@ -1,7 +1,7 @@
 import { UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { OUTPUT_FORMATS, type BatchReport } from '../../contract/batch.js';
 import { TASKS } from '../../contract/common.js';
-import { call, waitForJob, withApp } from '../../handlers/cli-client.js';
+import { call, waitForJob, withApp } from '../app-client.js';
 
 export const batchCommand: Command = {
   name: 'batch',

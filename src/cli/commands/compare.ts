@@ -5,7 +5,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { EXIT, UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { COMPARE_TASKS, type CompareResult, type CompareSide } from '../../contract/compare.js';
-import { call, waitForJob, withApp } from '../../handlers/cli-client.js';
+import { call, waitForJob, withApp } from '../app-client.js';
 import { freeName } from './upscale.js';
 
 const DIRECTIONS = ['a2b', 'b2a'] as const;

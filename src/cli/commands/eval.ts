@@ -5,7 +5,7 @@ import { EXIT, UsageError, intOpt, stringOpt, type Command, type CommandContext 
 import { AppError } from '../../contract/errors.js';
 import { BackendPref } from '../../contract/system.js';
 import { ensureBackend } from '../../jobs/engine-backend.js';
-import { silentReporter, type TaskContext } from '../../jobs/reporter.js';
+import { silentReporter, type TaskContext } from '../../common/reporter.js';
 
 /** A task's evaluator: parses its own flags from ctx.values, prints, returns the exit code. */
 export interface EvalModule {

@@ -1,6 +1,6 @@
 import { UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { TASKS } from '../../contract/common.js';
-import { call, print, table, withApp } from '../../handlers/cli-client.js';
+import { call, print, table, withApp } from '../app-client.js';
 
 export const modelsCommand: Command = {
   name: 'models',

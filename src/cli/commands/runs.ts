@@ -1,5 +1,5 @@
 import { UsageError, type Command } from '../command.js';
-import { call, print, table, waitForJob, withApp } from '../../handlers/cli-client.js';
+import { call, print, table, waitForJob, withApp } from '../app-client.js';
 import { followControl } from './jobs.js';
 
 export const runsCommand: Command = {

@@ -6,11 +6,12 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { EXIT, UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { AppError, toWireError } from '../../contract/errors.js';
 import { BackendPref } from '../../contract/system.js';
-import type { Reporter } from '../../jobs/reporter.js';
+import type { Reporter } from '../../common/reporter.js';
 import { ensureBackend } from '../../jobs/engine-backend.js';
 import { loadStylizer, releaseStylizers, stylizeFile } from '../../inference/stylize.js';
 import type { OutputFormat } from '../../inference/image-io.js';
 import { collectInputs, freeName } from './upscale.js';
+import { terminalText } from '../terminal-text.js';
 
 const FORMATS = ['png', 'jpg', 'webp'] as const;
 
@@ -69,7 +70,7 @@ export const stylizeCommand: Command = {
         const ext = fmt === 'jpg' && /\.jpe?g$/i.test(item.input) ? extname(item.input) : `.${fmt}`;
         const target = await freeName(join(resolve(out), dirname(item.relative), basename(item.relative, extname(item.relative)) + ext), taken);
         const report: Reporter = {
-          progress: (p) => { if (ctx.io.tty && !ctx.json && p.total > 1) process.stdout.write(`\r  [${index + 1}/${items.length}] ${item.relative}: tile ${p.done}/${p.total}   `); },
+          progress: (p) => { if (ctx.io.tty && !ctx.json && p.total > 1) process.stdout.write(`\r  [${index + 1}/${items.length}] ${terminalText(item.relative)}: tile ${p.done}/${p.total}   `); },
           metrics() {},
           sample() {},
           log: (level, message) => ctx.io.err(`${level}: ${message}`),

@@ -7,9 +7,9 @@ import { UsageError, choiceOpt, floatOpt, intOpt, stringOpt, type Command, type 
 import { AppError } from '../../contract/errors.js';
 import { TASKS } from '../../contract/common.js';
 import { SAMPLE_DATASETS, type ImportReport, type SampleDataset } from '../../contract/datasets.js';
-import { LOSSES, PRESETS, TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
+import { LOSSES, MODELS_BY_TASK, PRESETS, TrainSpec, defaultModelFor, type TrainSpecInput } from '../../contract/runs.js';
 import { BackendPref } from '../../contract/system.js';
-import { call, withApp } from '../../handlers/cli-client.js';
+import { call, withApp } from '../app-client.js';
 import type { App } from '../../handlers/context.js';
 import { readRunSpec } from '../../training/run-files.js';
 import { followImport } from './import.js';
@@ -32,6 +32,7 @@ function specFromFlags(values: Record<string, unknown>): Partial<TrainSpecInput>
     lr: floatOpt(v, 'lr'),
     diffAugment: v['diff-augment'] === true ? true : undefined,
     ema: v.ema === true ? true : undefined,
+    flip: v.flip === true ? true : v['no-flip'] === true ? false : undefined,
     sampleEvery: intOpt(v, 'sample-every'),
     checkpointEvery: intOpt(v, 'checkpoint-every'),
     backend: choiceOpt(v, 'backend', BackendPref.options),
@@ -78,12 +79,14 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model (generate, superres or cyclegan)',
   usage: [
-    'gan-studio train --task generate|superres|cyclegan --model M --data DIR_OR_ID [--data-a A --data-b B] [--name NAME] [--size 32|64|128] [--channels 1|3] [--steps N] [--batch B] [--seed S] [--preset tiny|small|default] [--loss bce|lsgan|hinge] [--backend auto|cuda|webgpu|tensorflow|wasm|cpu] [--out RUN_DIR] [--json]',
+    'gan-studio train --task generate|superres|cyclegan [--model M] --data DIR_OR_ID [--data-a A --data-b B] [--name NAME] [--size 32|64|128] [--channels 1|3] [--steps N] [--batch B] [--seed S] [--preset tiny|small|default] [--loss bce|lsgan|hinge] [--flip|--no-flip] [--backend auto|cuda|webgpu|tensorflow|wasm|cpu] [--out RUN_DIR] [--json]',
     '       gan-studio train --resume --run ID        continue a workspace run (same settings; pause it with `gan-studio runs pause ID`)',
     '       gan-studio train --resume --out RUN_DIR   continue a run folder outside the workspace (flags overlay its settings)',
     '',
     'Training runs in the engine process as a workspace run that `gan-studio runs` and the app list. Ctrl-C stops it',
     'after a checkpoint (exit 130). With --out RUN_DIR the run lives in that folder and is not listed in the workspace.',
+    '--flip mirrors half the training images: safe when a mirrored image is just as real (landscapes, faces), wrong for',
+    'digits, text and logos, which a GAN then draws mirrored. Off by default for generate, on for cyclegan (--no-flip).',
   ].join('\n'),
   options: {
     'task': { type: 'string' },
@@ -106,6 +109,8 @@ export const trainCommand: Command = {
     'backend': { type: 'string' },
     'diff-augment': { type: 'boolean' },
     'ema': { type: 'boolean' },
+    'flip': { type: 'boolean' },
+    'no-flip': { type: 'boolean' },
     'sample-every': { type: 'string' },
     'checkpoint-every': { type: 'string' },
     'name': { type: 'string' },
@@ -117,13 +122,19 @@ export const trainCommand: Command = {
     const out = stringOpt(values, 'out');
     const runRef = stringOpt(values, 'run');
     const name = stringOpt(values, 'name');
+    if (values.flip === true && values['no-flip'] === true) throw new UsageError('give --flip or --no-flip, not both');
     if (out && runRef) throw new UsageError('give --run ID (a workspace run) or --out RUN_DIR, not both');
     if (runRef && !resume) throw new UsageError('--run ID continues a run: add --resume');
     if (resume && !out && !runRef) throw new UsageError('--resume needs --run ID (a workspace run, see `gan-studio runs`) or --out RUN_DIR');
     if (runRef && Object.keys(flags).length) {
       throw new UsageError(`a workspace run resumes with its own settings; drop ${Object.keys(flags).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (or start a new run)`);
     }
-    if (!resume && !flags.model) throw new UsageError('--model is required (generate: vanilla|dcgan)');
+    if (!resume && !flags.model) {
+      // a task with one model needs no --model; for one with several, name that task's models
+      const task = flags.task ?? 'generate';
+      flags.model = defaultModelFor(task);
+      if (!flags.model) throw new UsageError(`--model is required for --task ${task}: ${MODELS_BY_TASK[task].join('|')}`);
+    }
 
     return withApp(ctx, async (app) => {
       if (runRef) {

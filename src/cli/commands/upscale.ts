@@ -6,10 +6,11 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { EXIT, UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { AppError, toWireError } from '../../contract/errors.js';
 import { BackendPref } from '../../contract/system.js';
-import type { Reporter } from '../../jobs/reporter.js';
+import type { Reporter } from '../../common/reporter.js';
 import { ensureBackend } from '../../jobs/engine-backend.js';
 import { formatFromPath, loadUpscaler, releaseUpscalers, upscaleFile } from '../../inference/upscale.js';
 import type { OutputFormat } from '../../inference/image-io.js';
+import { terminalText } from '../terminal-text.js';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
 const FORMATS = ['png', 'jpg', 'webp'] as const;
@@ -102,7 +103,7 @@ export const upscaleCommand: Command = {
         const ext = fmt === 'jpg' && /\.jpe?g$/i.test(item.input) ? extname(item.input) : `.${fmt}`;
         const target = await freeName(join(resolve(out), dirname(item.relative), basename(item.relative, extname(item.relative)) + ext), taken);
         const report: Reporter = {
-          progress: (p) => { if (ctx.io.tty && !ctx.json) process.stdout.write(`\r  [${index + 1}/${items.length}] ${item.relative}: tile ${p.done}/${p.total}   `); },
+          progress: (p) => { if (ctx.io.tty && !ctx.json) process.stdout.write(`\r  [${index + 1}/${items.length}] ${terminalText(item.relative)}: tile ${p.done}/${p.total}   `); },
           metrics() {},
           sample() {},
           log: (level, message) => ctx.io.err(`${level}: ${message}`),

@@ -1,15 +1,19 @@
 // Engine task 'batch': loads the plan frozen when the job was queued, the model's per-item
 // processor, and runs the batch against the workspace catalog (items survive crashes).
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readJsonFile } from '../../common/json-file.js';
 import { openWorkspace } from '../../workspace/workspace.js';
 import { ensureBackend } from '../engine-backend.js';
-import type { EngineTask } from '../engine-tasks.js';
+import type { EngineTask } from '../engine-task.js';
 import type { BatchPlan } from './plan.js';
 import { loadProcessor, type FrozenBatch } from './processors.js';
 import { runBatch } from './runner.js';
 
 export const PLAN_FILE = 'plan.json';
+
+export function readBatchPlan(jobDir: string): Promise<BatchPlan> {
+  return readJsonFile<BatchPlan>(join(jobDir, PLAN_FILE), { what: 'batch plan', fix: 'this job cannot go on; start the batch again' });
+}
 
 export interface BatchTaskInput {
   spec: FrozenBatch;
@@ -18,7 +22,7 @@ export interface BatchTaskInput {
 
 export const batchTask: EngineTask = async (raw, ctx) => {
   const { spec } = raw as BatchTaskInput;
-  const plan = JSON.parse(await readFile(join(spec.jobDir, PLAN_FILE), 'utf8')) as BatchPlan;
+  const plan = await readBatchPlan(spec.jobDir);
   const ws = openWorkspace(ctx.workspace);
   try {
     await ensureBackend('auto');

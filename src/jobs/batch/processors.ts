@@ -1,12 +1,11 @@
 // Per-item work of a batch, by task. Each processor reads one input and writes one output file;
 // the models come from the modules that own them (superres: upscaleFile, cyclegan: stylizeFile,
-// generate: generateImages). One that is not in this build is BACKEND_UNAVAILABLE.
+// generate: generateImages), loaded when a batch of that task starts.
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BatchSpec } from '../../contract/batch.js';
-import type { TaskContext } from '../reporter.js';
-import { importOptional } from '../engine-tasks.js';
-import { filesOf } from '../tasks/generate-task.js';
+import { AppError } from '../../contract/errors.js';
+import type { TaskContext } from '../../common/reporter.js';
 import type { PlannedItem } from './plan.js';
 
 /** The model a batch uses, resolved by the host when queued. */
@@ -32,8 +31,6 @@ interface ItemOptions {
   maxPixels: number;
 }
 
-type FileFn = (input: string, output: string, opts: ItemOptions, ctx: TaskContext) => Promise<unknown>;
-
 export async function loadProcessor(spec: FrozenBatch): Promise<ItemProcessor> {
   const opts: ItemOptions = {
     model: spec.resolvedModel.dir ?? spec.resolvedModel.id,
@@ -46,20 +43,21 @@ export async function loadProcessor(spec: FrozenBatch): Promise<ItemProcessor> {
     maxPixels: spec.maxPixels,
   };
   if (spec.task === 'superres') {
-    const { upscaleFile } = await importOptional<{ upscaleFile: FileFn }>('../inference/upscale.js', 'super-resolution (upscaleFile)');
+    const { upscaleFile } = await import('../../inference/upscale.js');
     return async (input, output, _item, ctx) => void (await upscaleFile(input!, output, opts, ctx));
   }
   if (spec.task === 'cyclegan') {
-    const { stylizeFile } = await importOptional<{ stylizeFile: FileFn }>('../inference/stylize.js', 'style transfer (stylizeFile)');
-    return async (input, output, _item, ctx) => void (await stylizeFile(input!, output, opts, ctx));
+    const { stylizeFile } = await import('../../inference/stylize.js');
+    const direction = spec.direction;
+    if (!direction) throw new AppError('INVALID_ARGUMENT', 'a cyclegan batch needs direction a2b or b2a');
+    return async (input, output, _item, ctx) => void (await stylizeFile(input!, output, { ...opts, direction }, ctx));
   }
-  const gen = await importOptional<{ generateImages: (runDir: string, o: { count: number; seed: number; format?: BatchSpec['format']; quality?: number }, outDir: string, ctx: TaskContext) => Promise<Parameters<typeof filesOf>[0]> }>(
-    '../inference/generate.js', 'generation (generateImages)');
+  const gen = await import('../../inference/generate.js');
   return async (_input, output, item, ctx) => {
     // one image per item (seed + index), so a paused or rerun batch redoes nothing it finished
     const tmp = await mkdtemp(join(dirname(output), '.gen-'));
     try {
-      const { items } = filesOf(await gen.generateImages(spec.resolvedModel.dir!, { count: 1, seed: (spec.seed ?? 0) + item.seq, format: spec.format, quality: spec.quality }, tmp, ctx));
+      const { files: items } = await gen.generateImages(spec.resolvedModel.dir!, { count: 1, seed: (spec.seed ?? 0) + item.seq, format: spec.format, quality: spec.quality }, tmp, ctx);
       if (!items[0]) throw new Error('the generator wrote no image');
       await rename(items[0], output);
     } finally {

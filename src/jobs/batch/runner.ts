@@ -7,7 +7,7 @@ import { AppError, toWireError } from '../../contract/errors.js';
 import type { BatchItemReport } from '../../contract/batch.js';
 import type { Catalog } from '../../workspace/catalog.js';
 import { insertBatchItems } from '../../workspace/jobs-repo.js';
-import type { EngineTaskContext } from '../engine-tasks.js';
+import type { EngineTaskContext } from '../engine-task.js';
 import type { TaskOutcome } from '../protocol.js';
 import { acquireLock } from '../run-lock.js';
 import { appendManifest, readManifest } from './manifest.js';

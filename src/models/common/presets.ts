@@ -11,6 +11,8 @@ export type PresetValues = Pick<ResolvedSpec, 'size' | 'channels' | 'steps' | 'b
     loss: NonNullable<TrainSpec['loss']>;
     diffAugment: boolean;
     ema: boolean;
+    /** random horizontal flips of training images; absent: the family has no such switch */
+    flip?: boolean;
     extra: ResolvedSpec['extra'];
   };
 
@@ -18,6 +20,9 @@ export function resolveFromPresets(familyId: string, spec: TrainSpec, presets: R
   const preset = spec.preset ?? 'default';
   const base = presets[preset];
   if (!base) throw new AppError('INVALID_ARGUMENT', `model "${familyId}" has no preset "${preset}"; use one of ${Object.keys(presets).join(', ')}`);
+  if (spec.flip !== undefined && base.flip === undefined) {
+    throw new AppError('INVALID_ARGUMENT', `model "${familyId}" has no flip option; drop --flip / --no-flip`);
+  }
   const resolved: ResolvedSpec = {
     ...spec,
     preset,
@@ -29,6 +34,8 @@ export function resolveFromPresets(familyId: string, spec: TrainSpec, presets: R
     loss: spec.loss ?? base.loss,
     diffAugment: spec.diffAugment ?? base.diffAugment,
     ema: spec.ema ?? base.ema,
+    // only families whose data pipeline has the switch record it (superres crops flip as before)
+    ...(base.flip !== undefined ? { flip: spec.flip ?? base.flip } : {}),
     sampleEvery: spec.sampleEvery ?? base.sampleEvery,
     checkpointEvery: spec.checkpointEvery ?? base.checkpointEvery,
     keepCheckpoints: spec.keepCheckpoints ?? base.keepCheckpoints,

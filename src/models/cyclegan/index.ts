@@ -9,7 +9,7 @@ const common = { lambdaCycle: 10, lambdaIdentity: 0.5, poolSize: 50, decayStart:
 const presets: Record<PresetName, PresetValues> = {
   // milliseconds per step on the cpu backend: for tests and e2e
   tiny: {
-    size: 32, channels: 3, steps: 20, batch: 2, lr: 2e-4, loss: 'lsgan', diffAugment: false, ema: false,
+    size: 32, channels: 3, steps: 20, batch: 2, lr: 2e-4, loss: 'lsgan', diffAugment: false, ema: false, flip: true,
     sampleEvery: 10, checkpointEvery: 10, keepCheckpoints: 2,
     extra: { ...common, filters: 8, dFilters: 8, blocks: 2, poolSize: 8, previewCount: 4, emaDecay: 0.99 },
   },
@@ -18,13 +18,13 @@ const presets: Record<PresetName, PresetValues> = {
   // on the emoji demo that lifted cycle PSNR from 20.0 dB (115 minutes, every layer normalised)
   // to 22.0–23.0 dB (87 minutes), and SWD from 0.048 / 0.058 to 0.037 / 0.044 (README).
   small: {
-    size: 64, channels: 3, steps: 6000, batch: 4, lr: 2e-4, loss: 'lsgan', diffAugment: false, ema: true,
+    size: 64, channels: 3, steps: 6000, batch: 4, lr: 2e-4, loss: 'lsgan', diffAugment: false, ema: true, flip: true,
     sampleEvery: 250, checkpointEvery: 500, keepCheckpoints: 3,
     extra: { ...common, filters: 16, dFilters: 16, blocks: 4, previewCount: 6, emaDecay: 0.999, upsample: 'resize', plainEncoderLayers: 1 },
   },
   // the paper: 64 base filters, 9 blocks at 256 px, batch 1, 200 epochs of ~1000 images
   default: {
-    size: 256, channels: 3, steps: 200_000, batch: 1, lr: 2e-4, loss: 'lsgan', diffAugment: false, ema: false,
+    size: 256, channels: 3, steps: 200_000, batch: 1, lr: 2e-4, loss: 'lsgan', diffAugment: false, ema: false, flip: true,
     sampleEvery: 1000, checkpointEvery: 5000, keepCheckpoints: 3,
     extra: { ...common, filters: 64, dFilters: 64, blocks: 9, previewCount: 6, emaDecay: 0.999 },
   },

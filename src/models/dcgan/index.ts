@@ -8,18 +8,18 @@ import { dcganDiscriminator, dcganGenerator } from './networks.js';
 
 const presets: Record<PresetName, PresetValues> = {
   tiny: {
-    size: 16, channels: 1, steps: 40, batch: 4, lr: 2e-4, loss: 'bce', diffAugment: false, ema: false,
+    size: 16, channels: 1, steps: 40, batch: 4, lr: 2e-4, loss: 'bce', diffAugment: false, ema: false, flip: false,
     sampleEvery: 20, checkpointEvery: 20, keepCheckpoints: 3,
     extra: { zDim: 16, baseFilters: 8, maxFilters: 32, previewCount: 16, emaDecay: 0.99 },
   },
   small: {
-    size: 32, channels: 3, steps: 3000, batch: 32, lr: 2e-4, loss: 'bce', diffAugment: true, ema: true,
+    size: 32, channels: 3, steps: 3000, batch: 32, lr: 2e-4, loss: 'bce', diffAugment: true, ema: true, flip: false,
     sampleEvery: 200, checkpointEvery: 500, keepCheckpoints: 3,
     extra: { zDim: 64, baseFilters: 32, maxFilters: 256, previewCount: 64, emaDecay: 0.995 },
   },
   // DCGAN-32 exactly as the reference: z 100, 64 base filters, batch 64, Adam 2e-4 / 0.5
   default: {
-    size: 32, channels: 3, steps: 20000, batch: 64, lr: 2e-4, loss: 'bce', diffAugment: false, ema: true,
+    size: 32, channels: 3, steps: 20000, batch: 64, lr: 2e-4, loss: 'bce', diffAugment: false, ema: true, flip: false,
     sampleEvery: 500, checkpointEvery: 1000, keepCheckpoints: 3,
     extra: { zDim: 100, baseFilters: 64, maxFilters: 512, previewCount: 64, emaDecay: 0.999 },
   },

@@ -2,10 +2,11 @@
 // describe each one (scale, input range, files with sizes and sha256, licence, npm source), and
 // the weights are read from the npm package's folder in node_modules through the validating loader.
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { readJsonFileSync } from '../../common/json-file.js';
 import { AppError } from '../../contract/errors.js';
 import type { ModelInfo } from '../../contract/models.js';
 import { registerEsrganCustomLayers } from './custom-layers.js';
@@ -55,7 +56,8 @@ export function listPretrained(): PretrainedManifest[] {
   const dir = manifestsDir();
   const out: PretrainedManifest[] = [];
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-    const parsed = PretrainedManifest.safeParse(JSON.parse(readFileSync(join(dir, name), 'utf8')));
+    const json = readJsonFileSync(join(dir, name), { what: 'pretrained model manifest', fix: 'reinstall GAN Studio (its assets are damaged)', code: 'MODEL_INVALID' });
+    const parsed = PretrainedManifest.safeParse(json);
     if (!parsed.success) throw new AppError('MODEL_INVALID', `assets/models/${name} is not a valid manifest: ${parsed.error.message}`);
     out.push(parsed.data);
   }

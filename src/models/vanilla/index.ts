@@ -8,17 +8,17 @@ import { vanillaDiscriminator, vanillaGenerator } from './networks.js';
 const presets: Record<PresetName, PresetValues> = {
   // a step takes a few milliseconds on the cpu backend: for tests and e2e
   tiny: {
-    size: 8, channels: 1, steps: 40, batch: 8, lr: 2e-4, loss: 'bce', diffAugment: false, ema: false,
+    size: 8, channels: 1, steps: 40, batch: 8, lr: 2e-4, loss: 'bce', diffAugment: false, ema: false, flip: false,
     sampleEvery: 20, checkpointEvery: 20, keepCheckpoints: 3,
     extra: { zDim: 16, hidden1: 32, hidden2: 64, previewCount: 16, emaDecay: 0.99 },
   },
   small: {
-    size: 28, channels: 1, steps: 2000, batch: 32, lr: 2e-4, loss: 'bce', diffAugment: false, ema: true,
+    size: 28, channels: 1, steps: 2000, batch: 32, lr: 2e-4, loss: 'bce', diffAugment: false, ema: true, flip: false,
     sampleEvery: 200, checkpointEvery: 500, keepCheckpoints: 3,
     extra: { zDim: 64, hidden1: 128, hidden2: 256, previewCount: 64, emaDecay: 0.995 },
   },
   default: {
-    size: 28, channels: 1, steps: 20000, batch: 64, lr: 2e-4, loss: 'bce', diffAugment: false, ema: true,
+    size: 28, channels: 1, steps: 20000, batch: 64, lr: 2e-4, loss: 'bce', diffAugment: false, ema: true, flip: false,
     sampleEvery: 500, checkpointEvery: 1000, keepCheckpoints: 3,
     extra: { zDim: 100, hidden1: 128, hidden2: 256, previewCount: 64, emaDecay: 0.999 },
   },

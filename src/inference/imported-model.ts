@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseJsonText } from '../common/json-file.js';
 import { AppError } from '../contract/errors.js';
 import { ModelSidecar } from '../contract/models.js';
 import type { GeneratorModel } from '../models/common/generator-model.js';
@@ -13,8 +14,7 @@ import type { CycleGanModel, Direction } from '../models/cyclegan/model.js';
 import '../models/index.js'; // registers our families' custom layers (pixel shuffle, instance norm, reflection pad)
 import { registerEsrganCustomLayers } from '../models/pretrained/custom-layers.js';
 import { loadLayersModelFromDir } from '../models/pretrained/layers-loader.js';
-import type { Upscaler } from '../inference/upscalers.js';
-import type { Stylizer } from '../inference/stylize.js';
+import type { Stylizer, Upscaler } from './predictors.js';
 
 /** Sidecar names: the copy `models import` keeps, then the one `models export` writes. */
 const SIDECARS = ['sidecar.json', 'gan-studio.json'];
@@ -34,12 +34,7 @@ export async function readImportedSidecar(dir: string): Promise<ModelSidecar> {
   for (const name of SIDECARS) {
     const text = await readFile(join(dir, name), 'utf8').catch(() => null);
     if (text === null) continue;
-    let raw: Record<string, unknown>;
-    try {
-      raw = JSON.parse(text) as Record<string, unknown>;
-    } catch (error) {
-      throw new AppError('MODEL_INVALID', `${join(dir, name)} is not JSON (${(error as Error).message}); import the model again`);
-    }
+    const raw = parseJsonText<Record<string, unknown>>(text, join(dir, name), { what: 'model sidecar', fix: 'import the model again', code: 'MODEL_INVALID' });
     const { importedAt: _importedAt, ...rest } = raw;
     const parsed = ModelSidecar.safeParse(rest);
     if (!parsed.success) throw new AppError('MODEL_INVALID', `${join(dir, name)} is not a valid sidecar: ${parsed.error.issues[0]?.message}; import the model again`);

@@ -1,0 +1,54 @@
+// A task with one model trains without --model; a task with several names its own models.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../main.js';
+import { MODELS_BY_TASK } from '../../contract/runs.js';
+import { listFamilies } from '../../models/index.js';
+import { TASKS } from '../../contract/common.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gan-cli-default-model-'));
+  await mkdir(join(root, 'imgs'));
+  for (let i = 0; i < 4; i++) {
+    await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: i * 60, g: 90, b: 200 - i * 40 } } }).png().toFile(join(root, 'imgs', `${i}.png`));
+  }
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function cli(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main([...args, '--workspace', join(root, 'ws')], { out: (l) => out.push(l), err: (l) => err.push(l), tty: false });
+  return { code, out, err };
+}
+
+describe('train without --model', () => {
+  it('MODELS_BY_TASK lists exactly the registered families of each task', () => {
+    for (const task of TASKS) {
+      expect([...MODELS_BY_TASK[task]].sort(), task).toEqual(listFamilies(task).filter((f) => f.id !== 'template').map((f) => f.id).sort());
+    }
+  });
+
+  it.each([
+    ['superres', ['--data', 'imgs']],
+    ['cyclegan', ['--data-a', 'imgs', '--data-b', 'imgs', '--size', '16']],
+  ])('--task %s trains its only model', async (task, data) => {
+    const r = await cli(['train', '--task', task, '--preset', 'tiny', '--steps', '1', ...data.map((d) => (d === 'imgs' ? join(root, 'imgs') : d)), '--backend', 'wasm', '--json']);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(JSON.parse(r.out.at(-1)!)).toMatchObject({ event: 'done', step: 1 });
+    const started = r.out.map((l) => JSON.parse(l) as { event: string; spec?: { model?: string } }).find((e) => e.event === 'started');
+    expect(started?.spec?.model).toBe(MODELS_BY_TASK[task as 'superres' | 'cyclegan'][0]);
+  }, 120_000);
+
+  it('--task generate names its own models when --model is missing', async () => {
+    const r = await cli(['train', '--task', 'generate', '--data', join(root, 'imgs')]);
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toContain('--model is required for --task generate: vanilla|dcgan');
+  });
+});
