@@ -16,7 +16,9 @@ import { newJobId } from '../jobs/job-manager.js';
 import { writeFileDurable } from '../common/durable-write.js';
 import { zipFiles } from '../common/zip-files.js';
 import { batchItems, getJob } from '../workspace/jobs-repo.js';
+import { resolveRunRef } from '../workspace/run-ref.js';
 import { getRun } from '../workspace/runs-repo.js';
+import type { RunSummary } from '../contract/runs.js';
 import type { AppContext } from './app-context.js';
 import { importedModel, resolvePretrained } from './models.js';
 import { runDir } from './runs.js';
@@ -29,9 +31,9 @@ export function jobDir(ctx: AppContext, jobId: string): string {
   return join(ctx.ws.root, 'jobs', jobId);
 }
 
-/** A run id, an imported model id or a pretrained name (esrgan-slim, esrgan-slim-x2). */
+/** A run (id, unique name or workspace folder), an imported model id or a pretrained name (esrgan-slim, esrgan-slim-x2). */
 export async function resolveBatchModel(ctx: AppContext, spec: Pick<BatchSpec, 'model' | 'task' | 'scale'>): Promise<BatchModel> {
-  const run = getRun(ctx.ws.catalog, spec.model);
+  const run = findRun(ctx, spec.model);
   if (run) {
     if (run.task !== spec.task) throw new AppError('INVALID_ARGUMENT', `run ${run.id} is a ${run.task} model, not ${spec.task}`);
     return { kind: 'run', id: run.id, dir: runDir(ctx, run.id) };
@@ -46,6 +48,17 @@ export async function resolveBatchModel(ctx: AppContext, spec: Pick<BatchSpec, '
     if (id) return { kind: 'pretrained', id };
   }
   throw new AppError('NOT_FOUND', `no model "${spec.model}" for ${spec.task}; list models with \`gan-studio models\``);
+}
+
+/** The run `ref` names, or null when it names none (it may still be a model id); several → the error listing them. */
+function findRun(ctx: AppContext, ref: string): RunSummary | null {
+  try {
+    const target = resolveRunRef(ctx.ws, ref);
+    return target.kind === 'run' ? target.run : null;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
 }
 
 /** What the job lists show: "Upscale ×4 with esrgan-slim: 40 files", "Stylize A→B with my-run: 3 files". */

@@ -6,7 +6,7 @@ import { call, waitForJob, withApp } from '../app-client.js';
 export const batchCommand: Command = {
   name: 'batch',
   summary: 'Apply a model to files, folders or zips into an output folder',
-  usage: 'gan-studio batch --task superres|cyclegan|generate --model M INPUT... --out DIR [--report FILE] [--fail-fast] [--scale S] [--direction a2b|b2a] [--format png|jpg|webp] [--quality Q] [--tile N] [--count N] [--seed N] [--max-pixels N]',
+  usage: 'gan-studio batch --task superres|cyclegan|generate --model RUN|MODEL INPUT... --out DIR [--report FILE] [--fail-fast] [--scale S] [--direction a2b|b2a] [--format png|jpg|webp] [--quality Q] [--tile N] [--count N] [--seed N] [--max-pixels N]',
   options: {
     'task': { type: 'string' },
     'model': { type: 'string' },

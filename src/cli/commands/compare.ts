@@ -31,7 +31,7 @@ function safe(name: string): string {
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'Run two SR or style models on the same image; write both outputs and a side-by-side PNG',
-  usage: 'gan-studio compare --task superres|cyclegan --models A,B INPUT --out DIR [--direction a2b|b2a[,a2b|b2a]] [--scale S] [--tile N]',
+  usage: 'gan-studio compare --task superres|cyclegan --models RUN|MODEL,RUN|MODEL INPUT --out DIR [--direction a2b|b2a[,a2b|b2a]] [--scale S] [--tile N]',
   options: {
     'task': { type: 'string' },
     'models': { type: 'string' },
