@@ -158,7 +158,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // A write from another site (CSRF) carries its own Origin; reads are harmless but checked too.
     if (!isSameOrigin(header(req, 'origin'), hostHeader)) return sendRefusal(res, 403, 'UNAUTHORIZED', 'refused a request from another origin');
 
-    if (rawPath === '/login' && (method === 'GET' || method === 'HEAD')) return sendHtml(res, 200, loginPage());
+    if (rawPath === '/login' && (method === 'GET' || method === 'HEAD')) return sendHtml(res, 200, loginPage(undefined, header(req, 'accept-language')));
     if (rawPath === '/api/login' && method === 'POST') return login(req, res);
     const refusal = authenticate(req);
     if (refusal) {
@@ -186,7 +186,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       req.resume();
       const refusal = throttled(client, gate);
       res.setHeader('Retry-After', String(Math.ceil(gate.retryAfterMs / 1000)));
-      if (isForm) return sendHtml(res, 429, loginPage(`Too many wrong tokens: try again in ${Math.ceil(gate.retryAfterMs / 1000)} s.`));
+      if (isForm) return sendHtml(res, 429, loginPage('tooManyTries', header(req, 'accept-language')));
       return sendRefusal(res, 429, 'UNAUTHORIZED', refusal.message);
     }
     const body = (await readCappedBody(req, 4096)).toString('utf8');
@@ -204,7 +204,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logRefusal('login', client, `wrong access token on /api/login from ${client}`);
       // a short pause makes online guessing slower still (256 random bits are the real defence)
       await new Promise((r) => setTimeout(r, 250));
-      if (isForm) return sendHtml(res, 401, loginPage('That token is not right.'));
+      if (isForm) return sendHtml(res, 401, loginPage('wrongToken', header(req, 'accept-language')));
       return sendRefusal(res, 401, 'UNAUTHORIZED', 'wrong access token');
     }
     throttle.success(client);
