@@ -14,6 +14,7 @@ import { getJob } from '../workspace/jobs-repo.js';
 import { resolveRunRef } from '../workspace/run-ref.js';
 import { deleteRunRow, insertRun, listRuns, updateRun } from '../workspace/runs-repo.js';
 import { folderBytes } from '../workspace/workspace.js';
+import { taskDefinition } from '../tasks/index.js';
 import type { AppContext } from './app-context.js';
 
 type RunsHandlers = Pick<Handlers, `runs:${string}` & keyof Handlers>;
@@ -95,9 +96,7 @@ function runsHandlersById(ctx: AppContext): RunsHandlers {
       for (const d of [spec.datasetId, spec.datasetA, spec.datasetB]) {
         if (d && !getDataset(ws.catalog, d)) throw new AppError('NOT_FOUND', `no dataset ${d}; list datasets with \`gan-studio datasets\``);
       }
-      if (spec.task === 'cyclegan' ? !(spec.datasetA && spec.datasetB) : !spec.datasetId) {
-        throw new AppError('INVALID_ARGUMENT', spec.task === 'cyclegan' ? 'a CycleGAN run needs datasetA and datasetB' : `a ${spec.task} run needs datasetId`);
-      }
+      taskDefinition(spec.task).checkRunData(spec);
       const id = `${spec.model}-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 6)}`;
       const run = insertRun(ws.catalog, { id, name: name ?? id, spec, totalSteps: spec.steps ?? 0 });
       const job = startJob(run, false);
