@@ -4,6 +4,7 @@ import { COMMANDS } from './commands/index.js';
 import { EXIT, UsageError, type CliIo, type Command } from './command.js';
 import { terminalSafeIo } from './terminal-text.js';
 import { AppError } from '../contract/errors.js';
+import { RUN_REF_HELP } from '../contract/common.js';
 import { version } from '../common/version.js';
 
 export { version };
@@ -34,9 +35,11 @@ export function usage(): string {
   ].join('\n');
 }
 
-function commandHelp(cmd: Command): string {
+export function commandHelp(cmd: Command): string {
   const opts = Object.entries(cmd.options).map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`);
-  return [`Usage: ${cmd.usage}`, '', cmd.summary, ...(opts.length ? ['', 'Options:', ...opts] : [])].join('\n');
+  // every command that takes a run resolves it the same way (src/workspace/run-ref.ts)
+  const runNote = /\bRUN\b/.test(cmd.usage) ? ['', `RUN is ${RUN_REF_HELP}.`] : [];
+  return [`Usage: ${cmd.usage}`, '', cmd.summary, ...runNote, ...(opts.length ? ['', 'Options:', ...opts] : [])].join('\n');
 }
 
 const defaultIo: CliIo = {

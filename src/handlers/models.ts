@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../contract/api.js';
 import { parseJsonText, readJsonFile } from '../common/json-file.js';
+import { Id } from '../contract/common.js';
 import { AppError } from '../contract/errors.js';
 import { ModelSidecar, type ModelInfo } from '../contract/models.js';
 import { listRuns } from '../workspace/runs-repo.js';
@@ -64,8 +65,9 @@ export async function importedModel(ctx: AppContext, id: string): Promise<{ dir:
 export function modelsHandlers(ctx: AppContext): ModelsHandlers {
   const { ws, jobs } = ctx;
 
-  const runGenerator = async (runId: string, task: 'generate' | 'interpolate', extra: Record<string, unknown>) => {
-    const run = requireRun(ctx, runId);
+  const runGenerator = async (ref: string, task: 'generate' | 'interpolate', extra: Record<string, unknown>) => {
+    const run = requireRun(ctx, ref);
+    const runId = run.id;
     if (run.task !== 'generate') throw new AppError('INVALID_ARGUMENT', `run ${runId} is a ${run.task} model; generation needs a generate run`);
     const outDir = join(ws.layout.gallery, runId, `${task}-${Date.now()}`);
     const job = jobs.submit({ kind: 'generate', title: `${task} from ${run.name}`, task, input: { runId, runDir: runDir(ctx, runId), outDir, ...extra } });
@@ -129,12 +131,15 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       await writeFile(join(dest, SIDECAR_FILE), JSON.stringify({ ...side, importedAt: Date.now() }, null, 2));
       return (await importedModel(ctx, id))!.info;
     },
-    'models:export': async ({ id, out, checkpoint, zip }) => {
+    'models:export': async ({ id: ref, out, checkpoint, zip }) => {
+      // an imported or pretrained model by its id, else a run by id, unique name or folder
+      const plainId = Id.safeParse(ref).success;
+      const imported = plainId ? await importedModel(ctx, ref) : null;
+      const pre = imported || !plainId ? null : await resolvePretrained(ref);
+      const id = imported || pre ? ref : requireRun(ctx, ref).id;
       // never into an existing folder: an explicit --out must be new; the default picks a free name
       const dest = out ? await ctx.userPath(out) : freeName(join(ws.layout.exports, `model-${id}`));
       if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} already exists; export never overwrites — pick a new folder name`);
-      const imported = await importedModel(ctx, id);
-      const pre = imported ? null : await resolvePretrained(id);
       if (imported) {
         await cp(imported.dir, dest, { recursive: true, errorOnExist: true, force: false });
       } else if (pre) {

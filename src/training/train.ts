@@ -16,6 +16,7 @@ import { withLegacyDefaults } from './legacy-spec.js';
 import { appendLog, appendMetrics, readRunSpec, runPaths, truncateMetrics, writeRunSpec } from './run-files.js';
 import { writeFailure } from './fs-sync.js';
 import { stepRandom } from './step-random.js';
+import { chooseTrainStep } from '../engine/webgpu-compiled/index.js';
 
 export interface TrainOptions {
   spec: TrainSpecInput;
@@ -100,6 +101,12 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
     log('info', `started ${family.id} ${spec.size}px×${spec.channels} batch ${spec.batch}, ${spec.steps} steps, preset ${spec.preset}, backend ${tf.getBackend()}`);
   }
 
+  // on webgpu the step may run compiled (one command buffer); the tfjs model stays the source of
+  // truth: weights go back to it before every sample, score and checkpoint
+  const stepPath = await chooseTrainStep(model, stepRandom(spec.seed));
+  const compiled = stepPath.step;
+  log(stepPath.warn ? 'warn' : 'info', `training step: ${stepPath.reason}`);
+
   const fixed: TrainBatch | null = family.task === 'generate' ? null : source.heldOut(Number(spec.extra.previewCount ?? 8));
   const scoreImages = opts.scoreImages ?? 64;
   const scoreReal = model.sampleForMetrics && scoreImages > 0 ? source.heldOut(scoreImages) : null;
@@ -112,6 +119,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
   const startStep = step;
 
   const checkpoint = async (withScore: boolean) => {
+    compiled?.syncToModel();
     const score = withScore && scoreReal ? await scoreModel(model, scoreReal, fixed, log) : null;
     const name = await saveCheckpoint(runDir, model, { step, configHash: hash, cursor: source.getCursor(), score, keep: spec.keepCheckpoints });
     lastSaved = step;
@@ -146,7 +154,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
       const batch = source.next(spec.batch);
       let scalars: Record<string, tf.Scalar>;
       try {
-        scalars = model.trainStep(batch, step);
+        scalars = compiled ? compiled.trainStep(batch, step) : model.trainStep(batch, step);
       } finally {
         tf.dispose(Object.values(batch));
       }
@@ -158,6 +166,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
       const rate = (step - startStep) / ((performance.now() - startedAt) / 1000);
       ctx.report.progress({ done: step, total: spec.steps, unit: 'step', rate, eta: rate > 0 ? (spec.steps - step) / rate : null });
 
+      if (step % spec.sampleEvery === 0 || step === spec.steps) compiled?.syncToModel();
       if (step % spec.sampleEvery === 0 || step === spec.steps) await writeSample(runDir, model, fixed, step, ctx);
       if (step % spec.checkpointEvery === 0 || step === spec.steps) await checkpoint(true);
       // lets timers, IPC and the abort signal through between steps (tfjs cpu/wasm are synchronous)
@@ -169,6 +178,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
     for (const s of pending) tf.dispose(Object.values(s));
     if (fixed) tf.dispose(Object.values(fixed));
     if (scoreReal) tf.dispose(Object.values(scoreReal));
+    compiled?.dispose();
     model.dispose();
   }
 }

@@ -5,7 +5,7 @@ import { call, print, table, withApp } from '../app-client.js';
 export const modelsCommand: Command = {
   name: 'models',
   summary: 'List trained and pretrained models; import and export TF.js models',
-  usage: 'gan-studio models [list|import DIR [--task T --scale S --input-range LO,HI]|export ID [--out NEW_DIR] [--checkpoint step-N|best] [--zip]] [--json]',
+  usage: 'gan-studio models [list|import DIR [--task T --scale S --input-range LO,HI]|export RUN [--out NEW_DIR] [--checkpoint step-N|best] [--zip]] [--json]',
   options: {
     'task': { type: 'string' },
     'scale': { type: 'string' },

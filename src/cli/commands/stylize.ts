@@ -11,6 +11,7 @@ import { ensureBackend } from '../../jobs/engine-backend.js';
 import { loadStylizer, releaseStylizers, stylizeFile } from '../../inference/stylize.js';
 import type { OutputFormat } from '../../inference/image-io.js';
 import { collectInputs, freeName } from './upscale.js';
+import { RUN_REF_HELP, resolveRunDir } from './run-ref.js';
 import { terminalText } from '../terminal-text.js';
 
 const FORMATS = ['png', 'jpg', 'webp'] as const;
@@ -39,9 +40,9 @@ export const stylizeCommand: Command = {
   },
   minPositionals: 1,
   async run(ctx) {
-    const run = stringOpt(ctx.values, 'run');
+    const runArg = stringOpt(ctx.values, 'run');
     const out = stringOpt(ctx.values, 'out');
-    if (!run) throw new UsageError('--run RUN_DIR is required (a folder trained with --task cyclegan)');
+    if (!runArg) throw new UsageError(`--run RUN is required (a CycleGAN run: ${RUN_REF_HELP})`);
     if (!out) throw new UsageError('--out DIR is required');
     const direction = choiceOpt(ctx.values, 'direction', ['a2b', 'b2a'] as const);
     if (!direction) throw new UsageError('--direction a2b|b2a is required (a2b translates set A images into the style of set B)');
@@ -55,6 +56,7 @@ export const stylizeCommand: Command = {
     const backendPref = BackendPref.safeParse(backendArg);
     if (!backendPref.success) throw new UsageError(`--backend: unknown backend "${backendArg}"`);
 
+    const run = await resolveRunDir(runArg, ctx.workspace);
     const items = await collectInputs(ctx.positionals);
     if (items.length === 0) throw new AppError('NOT_FOUND', `no images found in ${ctx.positionals.join(', ')}`);
     const backend = await ensureBackend(backendPref.data);

@@ -13,6 +13,7 @@ import { listImageFiles, loadImageSet, type ImageSet } from '../../data/unpaired
 import { slicedWassersteinDistance } from '../../metrics/swd.js';
 import { openWorkspace } from '../../workspace/workspace.js';
 import { loadDatasetImages } from '../../data/dataset-source.js';
+import { RUN_REF_HELP, resolveRunDir } from '../commands/run-ref.js';
 
 export interface CycleGanEvalReport {
   run: string;
@@ -132,11 +133,12 @@ export async function evalCycleGan(
 }
 
 export async function runEval(ctx: CommandContext, task: TaskContext): Promise<number> {
-  const run = stringOpt(ctx.values, 'run') ?? stringOpt(ctx.values, 'model');
+  const runArg = stringOpt(ctx.values, 'run') ?? stringOpt(ctx.values, 'model');
   const dataA = stringOpt(ctx.values, 'data-a');
   const dataB = stringOpt(ctx.values, 'data-b');
-  if (!run) throw new UsageError('--run RUN_DIR (a CycleGAN run) is required');
+  if (!runArg) throw new UsageError(`--run RUN (a CycleGAN run: ${RUN_REF_HELP}) is required`);
   if (!dataA || !dataB) throw new UsageError('--data-a DIR and --data-b DIR (held-out images of each set) are required');
+  const run = await resolveRunDir(runArg, ctx.workspace);
   const report = await evalCycleGan({ run, dataA, dataB, limit: intOpt(ctx.values, 'limit'), workspace: ctx.workspace }, task);
   if (ctx.json) {
     ctx.io.out(JSON.stringify(report));
