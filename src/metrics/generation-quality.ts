@@ -15,7 +15,8 @@ import { slicedWassersteinDistance } from './swd.js';
 import { CONFIDENT_PROBABILITY, digitClassifier } from './digit-classifier.js';
 import { frechetDistance, kernelInceptionDistance, type FeatureSet } from './feature-distances.js';
 
-export const QUALITY_PREFIX = 'quality/';
+export { QUALITY_PREFIX, formatQuality } from './quality-format.js';
+import { QUALITY_PREFIX } from './quality-format.js';
 
 export interface QualityResult {
   /** e.g. { 'quality/kid': 0.012, 'quality/fid': 9.1, 'quality/confident': 0.81, 'quality/is': 8.7, 'quality/swd': 0.05 } */
@@ -56,9 +57,13 @@ export function confidentShare(probabilities: Float32Array, n: number, classes =
 
 /**
  * Scores `fake` against `real` (both NHWC in [-1, 1]; the caller keeps them). `swd: false` skips
- * SWD where a feature metric applies (the bench's large sets).
+ * SWD where a feature metric applies; SWD looks at the first `swdImages` (64) of each set.
  */
-export async function generationQuality(fake: tf.Tensor4D, real: tf.Tensor4D, options: { swd?: boolean; seed?: number } = {}): Promise<QualityResult> {
+function firstImages(x: tf.Tensor4D, n: number): tf.Tensor4D {
+  return x.shape[0] <= n ? x : x.slice([0, 0, 0, 0], [n, -1, -1, -1]);
+}
+
+export async function generationQuality(fake: tf.Tensor4D, real: tf.Tensor4D, options: { swd?: boolean; swdImages?: number; seed?: number } = {}): Promise<QualityResult> {
   const scores: Record<string, number> = {};
   const digits = digitFeaturesApply(fake.shape) && digitFeaturesApply(real.shape);
   if (digits) {
@@ -74,19 +79,15 @@ export async function generationQuality(fake: tf.Tensor4D, real: tf.Tensor4D, op
     scores[`${QUALITY_PREFIX}is`] = inceptionStyleScore(f.probabilities, f.n);
   }
   if (!digits || options.swd !== false) {
-    scores[`${QUALITY_PREFIX}swd`] = await slicedWassersteinDistance(fake, real, { seed: options.seed ?? 0 });
+    // SWD's cost grows with the set (patches per image); its estimate settles by ~64 images
+    const cap = options.swdImages ?? 64;
+    const [a, b] = [firstImages(fake, cap), firstImages(real, cap)];
+    try {
+      scores[`${QUALITY_PREFIX}swd`] = await slicedWassersteinDistance(a, b, { seed: options.seed ?? 0 });
+    } finally {
+      if (a !== fake) a.dispose();
+      if (b !== real) b.dispose();
+    }
   }
   return { scores, primary: digits ? `${QUALITY_PREFIX}kid` : `${QUALITY_PREFIX}swd` };
-}
-
-/** "KID 0.012 · 81 % confident" — the short form for tables and the CLI. */
-export function formatQuality(scores: Record<string, number>): string {
-  const kid = scores[`${QUALITY_PREFIX}kid`];
-  const confident = scores[`${QUALITY_PREFIX}confident`];
-  const swd = scores[`${QUALITY_PREFIX}swd`];
-  const parts: string[] = [];
-  if (kid !== undefined) parts.push(`KID ${kid.toFixed(4)}`);
-  if (confident !== undefined) parts.push(`${Math.round(confident * 100)} % confident`);
-  if (kid === undefined && swd !== undefined) parts.push(`SWD ${swd.toFixed(4)}`);
-  return parts.join(' · ');
 }
