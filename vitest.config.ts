@@ -10,11 +10,13 @@ export default defineConfig({
       {
         test: {
           name: 'core',
-          include: ['src/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'locales/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['./scripts/vitest-global-setup.ts'],
-          // hermetic: tests never read or write the user's remembered backend choice
-          env: { GAN_STUDIO_BACKEND_CACHE: 'off' },
+          // hermetic: tests never read or write the user's remembered backend choice. One wasm
+          // thread: two test workers on a 2-core machine must not each start a pool of 2 (the
+          // default thread rule has its own test, src/engine/wasm-threads.test.ts)
+          env: { GAN_STUDIO_BACKEND_CACHE: 'off', GAN_STUDIO_WASM_THREADS: '1' },
           // generous: CI machines have 2 cores, and crash/resume tests fork real engine processes
           testTimeout: 180_000,
           hookTimeout: 120_000,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openWorkspace } from '../src/workspace/workspace.js';
 import { importIntoWorkspace } from '../src/data/import.js';
-import { silentReporter } from '../src/jobs/reporter.js';
+import { silentReporter } from '../src/common/reporter.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const folder = join(repo, 'node_modules', 'emoji-datasource-google', 'img', 'google', '64');

@@ -1,11 +1,13 @@
-// Regenerates BENCHMARKS.md from bench/results/*.json: the issue #11 targets with met / not met
-// first, then the machine, then one table per suite (bench/report-sections.ts), every figure next
-// to its yardstick from the same run as a ratio.
+// Regenerates BENCHMARKS.md from bench/results/*.json: the issue #20 targets (ours vs PyTorch,
+// alternated, bench/report-pairs.ts) and the issue #11 targets with met / not met first, then the
+// machine, then one table per suite (bench/report-sections.ts), every figure next to its
+// yardstick from the same run as a ratio.
 import type { MachineInfo } from './machine.js';
 import { SUITES } from './suites.js';
 import { fmt, genericRows, load, num, objOf, rowsOf, table, type Stored } from './report-format.js';
 import { SECTIONS, type SectionContext } from './report-sections.js';
 import { gpuSections } from './report-gpu.js';
+import { PAIR_SUITES, pairSection, pairTargetsSection } from './report-pairs.js';
 
 /** A target's status from its measured ratio (or rate) against the goal and the stretch goal. */
 function status(value: number | null, goal: number, stretch?: number): string {
@@ -14,12 +16,15 @@ function status(value: number | null, goal: number, stretch?: number): string {
   return value >= goal ? '**met**' : 'not met';
 }
 
-/** Both results say which `npm run bench` made them, and it was not the same one. */
-const otherRun = (a: Stored | null, b: Stored | null) => !!a?.runStartedAt && !!b?.runStartedAt && a.runStartedAt !== b.runStartedAt;
-/** "Ran … in … s; peak RSS … MB", and a warning when the machine was busy (load above its cores). */
+/**
+ * "Ran … in … s; peak RSS … MB", and a warning when the machine was busy: the run's own verdict
+ * (bench/load-gate.ts), or for results stored before it, a load above ¾ of the cores.
+ */
 export function ranLine(r: Stored, machine: MachineInfo | null): string {
-  const busy = r.loadAvg !== undefined && machine && r.loadAvg > machine.cores * 0.75
-    ? ` **Busy machine** (load ${r.loadAvg} on ${machine.cores} cores at start): figures are pessimistic.` : '';
+  const cores = machine ? ` on ${machine.cores} cores` : '';
+  const others = r.foreignCores !== undefined && r.foreignCores !== null ? `, other processes used ${r.foreignCores} cores during it` : '';
+  const busy = r.busy === true || (r.busy === undefined && r.loadAvg !== undefined && machine && r.loadAvg > machine.cores * 0.75)
+    ? ` **Busy machine** (load ${r.loadAvg}${cores} at start${others}): figures are unreliable and count for no target.` : '';
   return `Ran ${r.ranAt}${r.quick ? ' (quick)' : ''} in ${fmt(r.seconds)} s; peak RSS ${r.peakRssMB ?? '—'} MB.${busy}`;
 }
 
@@ -27,20 +32,10 @@ const quickNote = (...rs: Array<Stored | null>) => (rs.some((r) => r?.quick) ? '
 
 function summarySection(dir: string): string[] {
   const get = (name: string) => load<Stored>(dir, name);
-  const torch = get('pytorch-dcgan');
-  const ours = get('dcgan-train');
   const up = get('upscale');
   const imp = get('import');
   const mem = get('memory');
   const rows: string[][] = [];
-
-  const torchIps = torch?.ok ? num(torch.data?.images_per_s) : null;
-  const best = rowsOf(ours?.ok ? ours.data?.results : null).filter((r) => !r.error && num(r.images_per_s))
-    .sort((a, b) => Number(b.images_per_s) - Number(a.images_per_s))[0];
-  const dcgan = best && torchIps ? Number(best.images_per_s) / torchIps : null;
-  rows.push(['DCGAN-32 training, best CPU path ÷ PyTorch (2 threads)', '≥ 0.5×', '1×',
-    dcgan === null ? '—' : `${dcgan.toFixed(2)}× (tfjs ${String(best!.backend)} ${fmt(num(best!.images_per_s))} vs ${fmt(torchIps)} images/s)${quickNote(torch, ours)}${otherRun(torch, ours) ? ', yardstick from another run' : ''}`,
-    status(dcgan, 0.5, 1)]);
 
   const sr = rowsOf(up?.ok ? up.data?.results : null).filter((r) => num(r.oursVsUpscaler) !== null);
   const worst = sr.length ? Math.min(...sr.map((r) => Number(r.oursVsUpscaler))) : null;
@@ -59,32 +54,27 @@ function summarySection(dir: string): string[] {
 
   return ['## Targets (issue #11)', '',
     ...table(['target', 'goal', 'stretch', 'measured', 'status'], rows),
-    '', 'What bounds each figure is under its suite below. A quick run uses fewer steps and smaller inputs: rerun the full bench before quoting a target as met.', ''];
+    '', 'DCGAN-32 against PyTorch, issue #11\'s first target, is in the issue #20 table above (alternated runs only). What bounds each figure is under its suite below. A quick run uses fewer steps and smaller inputs: rerun the full bench before quoting a target as met.', ''];
 }
 
 function trainingSection(dir: string, machine: MachineInfo | null): string[] {
-  const torch = load<Stored>(dir, 'pytorch-dcgan');
   const ours = load<Stored>(dir, 'dcgan-train');
-  const torchIps = torch?.ok ? num(torch.data?.images_per_s) : null;
   const lines = ['## DCGAN-32 training throughput', '',
-    'Batch 64, RGB, one full GAN step (D on real + fake, then G) per batch. Yardstick: `../shared/reference/pytorch_dcgan_bench.py` with 2 threads, run in the same `npm run bench`.',
+    'Batch 64 (cpu: 8), RGB, one full GAN step (D on real + fake, then G) per batch. No ratio to PyTorch here: ratios come only from alternated runs (the issue #20 targets and the DCGAN-32 pair below).',
     ''];
-  if (ours) lines.push(`${ranLine(ours, machine)} PyTorch's peak RSS: ${torch?.peakRssMB ?? '—'} MB.${otherRun(torch, ours) ? ' The PyTorch figure is from another run.' : ''}`, '');
+  if (ours) lines.push(ranLine(ours, machine), '');
   const rows: string[][] = [];
-  if (torch?.ok) rows.push([`PyTorch ${String(torch.data?.torch ?? '')} (2 threads)`, '64', fmt(torchIps), fmt(num(torch.data?.step_ms)), '1.00×', '—', '—', '—']);
-  else rows.push(['PyTorch', '', `not measured: ${torch?.error ?? 'suite not run'}`, '', '', '', '', '']);
   for (const r of rowsOf(ours?.data?.results)) {
     if (r.error) {
-      rows.push([`tfjs ${String(r.backend)}`, '', `failed: ${String(r.error).slice(0, 120)}`, '', '', '', '', '']);
+      rows.push([`tfjs ${String(r.backend)}`, '', `failed: ${String(r.error).slice(0, 120)}`, '', '', '', '']);
       continue;
     }
-    const ips = num(r.images_per_s);
     const peak = machine && num(r.gflops) !== null ? `${fmt((100 * Number(r.gflops)) / machine.fp32PeakGflops, 2)} %` : '—';
-    rows.push([`tfjs ${String(r.backend)}`, fmt(r.batch), fmt(ips), fmt(num(r.step_ms)), torchIps && ips ? `${(ips / torchIps).toFixed(2)}×` : '—', fmt(num(r.gflops)), peak, r.tensors_stable === true ? 'yes' : 'NO']);
+    rows.push([`tfjs ${String(r.backend)}`, fmt(r.batch), fmt(num(r.images_per_s)), fmt(num(r.step_ms)), fmt(num(r.gflops)), peak, r.tensors_stable === true ? 'yes' : 'NO']);
   }
-  if (!ours) rows.push(['tfjs', '', 'suite not run', '', '', '', '', '']);
-  lines.push(...table(['implementation', 'batch', 'images/s', 'ms/step', '× PyTorch', 'GFLOP/s', '% of fp32 peak', 'tensors stable'], rows));
-  lines.push('', '**Bound by:** wasm runs on one core in Node (tfjs hard-codes its threads off there) at 128-bit SIMD, against PyTorch on two cores with AVX-512; within the step, the convolution backward kernels and transposed matmuls (src/engine/README.md). The pure-JS cpu backend is bound by its naive Conv2DBackpropFilter.', '');
+  if (!ours) rows.push(['tfjs', '', 'suite not run', '', '', '', '']);
+  lines.push(...table(['implementation', 'batch', 'images/s', 'ms/step', 'GFLOP/s', '% of fp32 peak', 'tensors stable'], rows));
+  lines.push('', '**Bound by:** wasm runs XNNPACK at 128-bit SIMD (one core unless threads are on: src/engine/wasm-threads.ts) against PyTorch with AVX-512 on every core; within the step, the convolution backward kernels (src/engine/README.md). The pure-JS cpu backend is bound by its naive Conv2DBackpropFilter.', '');
   return lines;
 }
 
@@ -93,6 +83,7 @@ export function renderBenchmarks(dir: string): string {
   const out = ['# Benchmarks', '',
     '_Generated by `npm run bench` (`bench/run.ts`); do not edit by hand. Every figure comes from the run recorded with it, and comparisons are ratios to a yardstick measured in the same run._', '',
     'Run: `npm run build:node && npm run bench` (every suite, at most 20 minutes), `npm run bench -- --quick` (at most 5), `npm run bench -- --only scaling,memory` (those suites; the others keep their last results here), `npm run bench -- --report-only` (rewrites this file from bench/results/, runs nothing).', '',
+    ...pairTargetsSection(dir),
     ...summarySection(dir)];
   if (machine) {
     out.push('## Machine', '', '| | |', '| --- | --- |',
@@ -104,7 +95,7 @@ export function renderBenchmarks(dir: string): string {
   out.push(...gpuSections(dir));
   const ctx: SectionContext = { machine, other: (name) => load<Stored>(dir, name) };
   for (const suite of SUITES) {
-    if (suite.name === 'pytorch-dcgan' || suite.name === 'dcgan-train') continue;
+    if (suite.name === 'dcgan-train') continue;
     const r = load<Stored>(dir, suite.name);
     out.push(`## ${suite.title}`, '');
     if (!r) {
@@ -116,7 +107,7 @@ export function renderBenchmarks(dir: string): string {
       out.push(`Failed: ${r.error ?? 'unknown'}`, '');
       continue;
     }
-    const render = SECTIONS[suite.name];
+    const render = PAIR_SUITES.some((p) => p.suite === suite.name) ? pairSection : SECTIONS[suite.name];
     out.push(...(render ? render(r.data, ctx) : ['| figure | value |', '| --- | --- |', ...genericRows(r.data)]), '');
   }
   return out.join('\n') + '\n';

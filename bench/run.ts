@@ -1,14 +1,18 @@
-// npm run bench [-- --quick] [-- --only a,b] [-- --budget-min N] [-- --report-only]: runs each benchmark in its own
+// npm run bench [-- --quick] [-- --only a,b] [-- --budget-min N] [-- --max-wait-s N] [-- --report-only]: runs each benchmark in its own
 // process (so its peak RSS is its own), writes bench/results/<suite>.json and regenerates
 // BENCHMARKS.md from every stored result (with --only, the other suites keep their last one).
 // Figures are reported as ratios to a yardstick measured in the same run, never as asserts.
 // The whole run is bounded (20 min full, 5 min --quick): a suite starts only if its expected
 // time still fits, and one that overruns 3× its expectation is stopped and reported as failed.
+// Before each suite it waits (bounded: --max-wait-s, default 180 s full / 20 s quick) for the
+// 1-minute load average to fall to 0.5, and it meters the CPU other processes use while the
+// suite runs; either check failing marks the result `busy` (bench/load-gate.ts), and the report
+// keeps busy results out of the targets.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FOREIGN_CORES_LIMIT, meterForeignCpu, waitForQuiet, type LoadGate } from './load-gate.js';
 import { machineInfo } from './machine.js';
 import { renderBenchmarks } from './report.js';
 import { SUITES, type Suite } from './suites.js';
@@ -22,8 +26,14 @@ export interface SuiteResult {
   ranAt: string;
   /** when the `npm run bench` invocation that produced this result started: same value = same run */
   runStartedAt?: string;
-  /** 1-minute load average when the suite started: above the core count, its figures are from a busy machine */
+  /** 1-minute load average when the suite started (after waiting for a quiet machine) */
   loadAvg?: number;
+  /** seconds waited for the load average to fall to 0.5 */
+  loadWaitS?: number;
+  /** average cores other processes used while the suite ran */
+  foreignCores?: number | null;
+  /** the load was above 0.5 at the start, others used more than 0.25 cores, or the suite said so: its figures count for nothing */
+  busy?: boolean;
   quick: boolean;
   seconds: number;
   peakRssMB: number | null;
@@ -49,16 +59,18 @@ function watchPeakRss(pid: number): () => number | null {
   };
 }
 
-async function runSuite(suite: Suite, quick: boolean, runStartedAt: string, limitS: number): Promise<SuiteResult> {
+async function runSuite(suite: Suite, quick: boolean, runStartedAt: string, limitS: number, gate: LoadGate): Promise<SuiteResult> {
   const [cmd, ...args] = suite.command(quick, ROOT);
   const started = Date.now();
-  const base = { suite: suite.name, title: suite.title, ranAt: new Date().toISOString(), runStartedAt, loadAvg: Number(loadavg()[0]!.toFixed(2)), quick };
+  const base = { suite: suite.name, title: suite.title, ranAt: new Date().toISOString(), runStartedAt, loadAvg: gate.loadAvg, loadWaitS: gate.waitedS, quick };
   if (!existsSync(args.find((a) => a.endsWith('.js') || a.endsWith('.py')) ?? cmd!)) {
     return { ...base, seconds: 0, peakRssMB: null, ok: false, error: `not built: ${args.join(' ')}`, data: null };
   }
   return new Promise((resolve) => {
     // its own process group, so stopping it also stops what it spawned (scaling runs one child per cell)
-    const child = spawn(cmd!, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...suite.env }, detached: true });
+    const meter = meterForeignCpu();
+    const env = { ...process.env, ...suite.env, GAN_STUDIO_BENCH_RUN: runStartedAt };
+    const child = spawn(cmd!, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env, detached: true });
     const stopGroup = () => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
@@ -92,7 +104,10 @@ async function runSuite(suite: Suite, quick: boolean, runStartedAt: string, limi
       } catch { /* reported below */ }
       const ok = !overran && code === 0 && data !== null;
       const error = overran ? `stopped after ${limitS} s (3× its expected time or the run's remaining budget)` : `exit ${code}; last output: ${stdout.slice(-500)}`;
-      resolve({ ...base, seconds, peakRssMB, ok, data, ...(ok ? {} : { error }) });
+      const { foreignCores } = meter();
+      const saysBusy = (data as { busy?: unknown } | null)?.busy === true;
+      const busy = gate.busyAtStart || (foreignCores !== null && foreignCores > FOREIGN_CORES_LIMIT) || saysBusy;
+      resolve({ ...base, foreignCores, busy, seconds, peakRssMB, ok, data, ...(ok ? {} : { error }) });
     });
   });
 }
@@ -112,6 +127,8 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`--only: no suite ${unknown.join(', ')}; the suites are ${SUITES.map((s) => s.name).join(', ')}`);
   const budgetArg = argv.find((a) => a.startsWith('--budget-min='))?.slice(13) ?? (argv.includes('--budget-min') ? argv[argv.indexOf('--budget-min') + 1] : undefined);
   const budgetS = 60 * Number(budgetArg ?? (quick ? 5 : 20));
+  const waitArg = argv.find((a) => a.startsWith('--max-wait-s='))?.slice(13) ?? (argv.includes('--max-wait-s') ? argv[argv.indexOf('--max-wait-s') + 1] : undefined);
+  const maxWaitS = Number(waitArg ?? (quick ? 20 : 180));
   const runStartedAt = new Date().toISOString();
   const t0 = Date.now();
   const skipped: string[] = [];
@@ -121,6 +138,8 @@ async function main(): Promise<void> {
   for (const suite of SUITES) {
     if (only && !only.has(suite.name)) continue;
     const expected = quick ? suite.expectS.quick : suite.expectS.full;
+    if (expected === 0) continue; // not part of a quick run (a pair suite measures the same thing)
+    const gate = await waitForQuiet(Math.min(maxWaitS, Math.max(0, budgetS - (Date.now() - t0) / 1000 - expected)), (line) => console.error(`\n${line}`));
     const leftS = budgetS - (Date.now() - t0) / 1000;
     if (expected > leftS) {
       skipped.push(suite.name);
@@ -128,9 +147,10 @@ async function main(): Promise<void> {
       continue;
     }
     console.error(`\n=== bench: ${suite.name} (${suite.title}), expected ~${expected} s ===`);
-    const result = await runSuite(suite, quick, runStartedAt, Math.round(Math.max(10, Math.min(3 * expected, leftS))));
+    const result = await runSuite(suite, quick, runStartedAt, Math.round(Math.max(10, Math.min(3 * expected, leftS))), gate);
     writeFileSync(join(RESULTS, `${suite.name}.json`), JSON.stringify(result, null, 2) + '\n');
-    console.error(result.ok ? `✓ ${suite.name} in ${result.seconds.toFixed(1)}s, peak RSS ${result.peakRssMB} MB` : `✗ ${suite.name}: ${result.error}`);
+    const busy = result.busy ? ` — BUSY (load ${result.loadAvg} at start, others used ${result.foreignCores ?? '?'} cores): excluded from the targets` : '';
+    console.error(result.ok ? `✓ ${suite.name} in ${result.seconds.toFixed(1)}s, peak RSS ${result.peakRssMB} MB${busy}` : `✗ ${suite.name}: ${result.error}`);
   }
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), renderBenchmarks(RESULTS));
   const minutes = ((Date.now() - t0) / 60_000).toFixed(1);

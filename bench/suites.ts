@@ -10,7 +10,8 @@ export interface Suite {
   /**
    * Seconds it takes on an idle 2-core machine of this project (quick / full run). run.ts starts a
    * suite only if this still fits the run's budget (5 / 20 min) and stops it at 3× this. The
-   * full figures add up to under 20 minutes; raise one only by taking from another.
+   * full figures add up to under 20 minutes; raise one only by taking from another. A quick
+   * figure of 0 leaves the suite out of quick runs (a pair suite measures the same thing).
    */
   expectS: { quick: number; full: number };
 }
@@ -22,28 +23,30 @@ const nodeSuite = (name: string, title: string, script: string, expectS: Suite['
   command: (quick, root) => [process.execPath, join(root, 'dist', 'bench', script), ...(quick ? ['--quick'] : []), ...extra],
 });
 
+const pairSuite = (name: string, title: string, net: string, expectS: Suite['expectS']): Suite => ({
+  name,
+  title: `${title}: ours vs PyTorch, alternated`,
+  expectS,
+  command: (quick, root) => [process.execPath, join(root, 'dist', 'bench', 'pairs.js'), '--net', net, ...(quick ? ['--quick'] : [])],
+});
+
 export const SUITES: Suite[] = [
-  {
-    name: 'pytorch-dcgan',
-    title: 'PyTorch DCGAN-32 yardstick (2 threads)',
-    command: (quick, root) => [
-      '/usr/bin/python3',
-      join(root, '..', 'shared', 'reference', 'pytorch_dcgan_bench.py'),
-      '--threads', '2', '--batch', '64', '--steps', quick ? '5' : '20',
-    ],
-    expectS: { quick: 35, full: 90 },
-  },
-  nodeSuite('dcgan-train', 'DCGAN-32 training on each backend', 'dcgan-train.js', { quick: 40, full: 170 }),
+  // ours against PyTorch on the same network, alternated in one process tree (bench/pairs.ts)
+  pairSuite('pytorch-dcgan-pair', 'DCGAN-32 batch 64', 'dcgan', { quick: 45, full: 150 }),
+  pairSuite('pytorch-cyclegan-pair', 'CycleGAN small (64², batch 4)', 'cyclegan', { quick: 45, full: 120 }),
+  pairSuite('pytorch-esrgan-pair', 'ESRGAN small (×2, 32² HR, batch 8, L1 phase)', 'esrgan', { quick: 25, full: 60 }),
+  // wasm's DCGAN-32 step is the pair's; this suite keeps the pure-JS cpu backend's figure
+  nodeSuite('dcgan-train', 'DCGAN-32 training on the pure-JS cpu backend', 'dcgan-train.js', { quick: 0, full: 130 }, ['--backend=cpu']),
   // the cpu-backend DCGAN step is dcgan-train's figure; measuring it twice would cost 2 minutes
-  nodeSuite('wasm-kernels', 'wasm gradient kernels vs the cpu backend', 'wasm-kernels.js', { quick: 35, full: 110 }, ['--no-cpu-dcgan']),
+  nodeSuite('wasm-kernels', 'wasm gradient kernels vs the cpu backend', 'wasm-kernels.js', { quick: 35, full: 90 }, ['--no-cpu-dcgan']),
   nodeSuite('import', 'Import of the 3,786 emoji-google PNGs', 'import.js', { quick: 8, full: 10 }),
   nodeSuite('catalog', 'Gallery query latency at 100,000 items', 'catalog.js', { quick: 6, full: 12 }),
-  nodeSuite('upscale', 'Tiled super-resolution vs the upscaler package', 'upscale.js', { quick: 6, full: 150 }),
+  nodeSuite('upscale', 'Tiled super-resolution vs the upscaler package', 'upscale.js', { quick: 6, full: 120 }),
   nodeSuite('cyclegan', 'CycleGAN-64 training and 256² inference', 'cyclegan.js', { quick: 25, full: 60 }),
-  nodeSuite('wasm-threads', 'Threaded wasm (GAN_STUDIO_WASM_THREADS=2) vs one thread, CycleGAN-64', 'wasm-threads.js', { quick: 40, full: 70 }),
+  nodeSuite('wasm-threads', 'Threaded wasm (GAN_STUDIO_WASM_THREADS=2) vs one thread, CycleGAN-64', 'wasm-threads.js', { quick: 0, full: 70 }),
   nodeSuite('vanilla-mnist', 'Classic (MLP) GAN training on MNIST', 'vanilla-mnist.js', { quick: 10, full: 30 }),
   nodeSuite('sr-train', 'Super-resolution ×2 training (esrgan small)', 'sr-train.js', { quick: 10, full: 35 }),
   nodeSuite('generate', 'Generation: generator inference, batch 64', 'generate.js', { quick: 12, full: 25 }),
-  nodeSuite('memory', 'Memory over long training runs', 'memory.js', { quick: 25, full: 180 }),
-  nodeSuite('scaling', 'DCGAN training vs image and batch size', 'scaling.js', { quick: 45, full: 210 }),
+  nodeSuite('memory', 'Memory over long training runs', 'memory.js', { quick: 25, full: 120 }),
+  nodeSuite('scaling', 'DCGAN training vs image and batch size', 'scaling.js', { quick: 45, full: 160 }),
 ];

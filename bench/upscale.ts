@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BackendPref } from '../src/contract/system.js';
 import { ensureBackend } from '../src/jobs/engine-backend.js';
-import { silentReporter } from '../src/jobs/reporter.js';
+import { silentReporter } from '../src/common/reporter.js';
 import { pretrainedUpscaler, upscaleImage } from '../src/inference/upscale.js';
 import { getPretrainedManifest, pretrainedFolder } from '../src/models/pretrained/catalog.js';
 

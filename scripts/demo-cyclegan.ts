@@ -19,7 +19,7 @@ import { AppError } from '../src/contract/errors.js';
 import type { TrainSpecInput } from '../src/contract/runs.js';
 import type { BackendPref } from '../src/contract/system.js';
 import { ensureBackend } from '../src/jobs/engine-backend.js';
-import type { Reporter } from '../src/jobs/reporter.js';
+import type { Reporter } from '../src/common/reporter.js';
 import { makeGrid, writeTensorImage } from '../src/inference/image-io.js';
 import { train } from '../src/training/train.js';
 import { loadModelForInference } from '../src/training/load-model.js';

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../src/contract/errors.js';
 import type { BackendPref } from '../src/contract/system.js';
 import { ensureBackend } from '../src/jobs/engine-backend.js';
-import type { Reporter } from '../src/jobs/reporter.js';
+import type { Reporter } from '../src/common/reporter.js';
 import { train } from '../src/training/train.js';
 import { srPairSource } from '../src/data/sr-pairs.js';
 import { resizeBicubic, type Pixels } from '../src/data/sr-degrade.js';

@@ -1,28 +1,19 @@
 // gan-studio: every subcommand is a thin client of the same handlers the UI calls.
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, UsageError, type CliIo, type Command } from './command.js';
+import { terminalSafeIo } from './terminal-text.js';
 import { AppError } from '../contract/errors.js';
+import { RUN_REF_HELP } from '../contract/common.js';
+import { version } from '../common/version.js';
+
+export { version };
 
 const GLOBAL_OPTIONS = {
   workspace: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-export function version(): string {
-  // dist/src/cli/ in the build, src/cli/ under vitest: walk up to the package's own package.json
-  for (const up of ['../../../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version: string };
-      if (pkg.name === 'gan-studio') return pkg.version;
-    } catch {
-      // not at this level
-    }
-  }
-  return '0.0.0';
-}
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -44,9 +35,11 @@ export function usage(): string {
   ].join('\n');
 }
 
-function commandHelp(cmd: Command): string {
+export function commandHelp(cmd: Command): string {
   const opts = Object.entries(cmd.options).map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`);
-  return [`Usage: ${cmd.usage}`, '', cmd.summary, ...(opts.length ? ['', 'Options:', ...opts] : [])].join('\n');
+  // every command that takes a run resolves it the same way (src/workspace/run-ref.ts)
+  const runNote = /\bRUN\b/.test(cmd.usage) ? ['', `RUN is ${RUN_REF_HELP}.`] : [];
+  return [`Usage: ${cmd.usage}`, '', cmd.summary, ...runNote, ...(opts.length ? ['', 'Options:', ...opts] : [])].join('\n');
 }
 
 const defaultIo: CliIo = {
@@ -55,7 +48,8 @@ const defaultIo: CliIo = {
   tty: Boolean(process.stdout.isTTY),
 };
 
-export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo = defaultIo): Promise<number> {
+  const io = terminalSafeIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());

@@ -7,6 +7,12 @@ export const Page = z.object({
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(5000).default(200),
 });
+/**
+ * How a caller names a trained run: its id, its name when no other run has it, or its folder
+ * (src/workspace/run-ref.ts resolves all three, for every transport alike).
+ */
+export const RUN_REF_HELP = 'a run id, its name (when no other run has it) or its folder';
+export const RunRefText = z.string().min(1).max(4096).refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'a run reference may not contain control characters');
 /** A path the user picked or dropped (or that `serve --allow` opened); checked by the handler. */
 export const UserPath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'paths may not contain NUL');
 

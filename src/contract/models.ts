@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Empty, Id, Task, UserPath, method } from './common.js';
+import { Empty, RunRefText, Task, UserPath, method } from './common.js';
 
 export interface ModelInfo {
   /** a run id for trained models, or a pretrained id such as 'esrgan-slim-x2' */
@@ -50,13 +50,13 @@ export const modelsMethods = {
     z.object({ path: UserPath, sidecar: ModelSidecar.optional() }).strict(),
   ),
   /** `zip`: also pack the folder as `<path>.zip` (browser mode downloads that) */
-  'models:export': method<{ path: string; zip?: string }>()(z.object({ id: Id, out: UserPath.optional(), checkpoint: z.string().max(100).optional(), zip: z.boolean().optional() }).strict()),
+  'models:export': method<{ path: string; zip?: string }>()(z.object({ id: RunRefText, out: UserPath.optional(), checkpoint: z.string().max(100).optional(), zip: z.boolean().optional() }).strict()),
 };
 
 export const generateMethods = {
   'generate:images': method<{ items: string[] }>()(
     z.object({
-      runId: Id,
+      runId: RunRefText,
       checkpoint: z.string().max(100).optional(),
       count: z.number().int().min(1).max(1024).default(16),
       seed: z.number().int().min(0).default(0),
@@ -65,7 +65,7 @@ export const generateMethods = {
   ),
   'generate:interpolate': method<{ items: string[]; gif: string | null }>()(
     z.object({
-      runId: Id,
+      runId: RunRefText,
       checkpoint: z.string().max(100).optional(),
       from: z.number().int().min(0),
       to: z.number().int().min(0),

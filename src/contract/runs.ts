@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Empty, Id, Task, method } from './common.js';
+import { Empty, Id, RunRefText, Task, method } from './common.js';
 import { BackendPref } from './system.js';
 import type { ControlAnswer } from './jobs.js';
 
@@ -103,7 +103,8 @@ export interface CheckpointInfo {
   scores?: Record<string, number>;
 }
 
-const RunRef = z.object({ id: Id }).strict();
+/** `id`: the run's id, its unique name or its workspace folder (resolved by the handlers) */
+const RunRef = z.object({ id: RunRefText }).strict();
 
 export const runsMethods = {
   'runs:list': method<RunSummary[]>()(z.object({ includeTrashed: z.boolean().default(false) }).strict().default({ includeTrashed: false })),
@@ -115,12 +116,12 @@ export const runsMethods = {
   'runs:pause': method<ControlAnswer & { jobId: string }>()(RunRef),
   'runs:resume': method<{ jobId: string }>()(RunRef),
   'runs:stop': method<ControlAnswer & { jobId: string }>()(RunRef),
-  'runs:metrics': method<MetricPoint[]>()(z.object({ id: Id, sinceStep: z.number().int().min(0).default(0) }).strict()),
+  'runs:metrics': method<MetricPoint[]>()(z.object({ id: RunRefText, sinceStep: z.number().int().min(0).default(0) }).strict()),
   'runs:samples': method<SampleInfo[]>()(RunRef),
   'runs:checkpoints': method<CheckpointInfo[]>()(RunRef),
   'runs:log': method<string>()(RunRef),
   'runs:update': method<RunSummary>()(
-    z.object({ id: Id, name: z.string().min(1).max(120).optional(), notes: z.string().max(10_000).optional() }).strict(),
+    z.object({ id: RunRefText, name: z.string().min(1).max(120).optional(), notes: z.string().max(10_000).optional() }).strict(),
   ),
   'runs:trash': method<{ ok: true }>()(RunRef),
   'runs:restore': method<{ ok: true }>()(RunRef),

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentReporter } from '../jobs/reporter.js';
+import { silentReporter } from '../common/reporter.js';
 import { getDataset } from '../workspace/datasets-repo.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { epochOrder, loadDatasetImages, openDatasetSource } from './dataset-source.js';

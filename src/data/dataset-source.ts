@@ -11,7 +11,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../contract/errors.js';
-import { silentReporter, type TaskContext } from '../jobs/reporter.js';
+import { silentReporter, type TaskContext } from '../common/reporter.js';
 import type { TrainBatch } from '../models/types.js';
 import { datasetImageRecords, getDataset, type ImageRecord } from '../workspace/datasets-repo.js';
 import { assertFreeSpace, type Workspace } from '../workspace/workspace.js';

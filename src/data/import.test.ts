@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../contract/errors.js';
-import { recordingReporter, silentReporter } from '../jobs/reporter.js';
+import { recordingReporter, silentReporter } from '../common/reporter.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { datasetImageRecords, getDataset, importReportFromJournal, listDatasets } from '../workspace/datasets-repo.js';
 import { importIntoWorkspace } from './import.js';

@@ -11,7 +11,7 @@ import { mkdir, rm, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ImportReport, RejectedFile } from '../contract/datasets.js';
 import { AppError } from '../contract/errors.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import {
   createDatasetRow, datasetImageRecords, finishDataset, markValidation, recordImportBatch, type ImageRecord, type ImportItem,
 } from '../workspace/datasets-repo.js';
@@ -155,7 +155,8 @@ async function runImport(ws: Workspace, datasetId: string, options: ImportOption
   });
   journal.flush();
 
-  const zipLimits = { ...DEFAULT_ZIP_LIMITS, ...options.zipLimits };
+  // one entry may be as large as a loose file may (the dataset's limit), no larger
+  const zipLimits = { ...DEFAULT_ZIP_LIMITS, maxEntryBytes: sc.maxFileBytes, ...options.zipLimits };
   for (const zip of scan.items.filter((i): i is Extract<ScanItem, { kind: 'zip' }> => i.kind === 'zip')) {
     signal.throwIfAborted();
     skipped += await importZip(ws, sc, zip, zipLimits, options.acceptPartial ?? false, journal, meter, concurrency, signal);

@@ -100,3 +100,32 @@ export function checkPng(buf: Uint8Array): PngCheck {
   }
   return { ok: true, header, hasTransparency };
 }
+
+/** Bytes of the filtered image data a PNG's header promises (Adam7 adds a filter byte per pass row). */
+export function pngRawBytes(h: PngHeader): number {
+  const samples = SAMPLES[h.colorType] ?? 4;
+  const rowBytes = Math.ceil((h.width * samples * h.bitDepth) / 8);
+  return (rowBytes + 1) * h.height + (h.interlaced ? 7 * (h.height + 8) : 0);
+}
+
+/** The most a zlib stream of `raw` bytes can take: stored blocks of at least 16 KiB, 5 bytes each, plus framing. */
+export function maxDeflatedBytes(raw: number): number {
+  return raw + 5 * Math.ceil(raw / 16384) + 64;
+}
+
+/**
+ * Total IDAT bytes of a PNG from its chunk lengths alone (no CRC, no inflate: cheap at any
+ * size); null when the chunk walk breaks, which the full check reports in its own words.
+ */
+export function pngIdatBytes(buf: Uint8Array): number | null {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
+  let total = 0;
+  for (let pos = 8; pos + 12 <= b.length;) {
+    const len = b.readUInt32BE(pos);
+    const type = b.toString('latin1', pos + 4, pos + 8);
+    if (type === 'IDAT') total += len;
+    if (type === 'IEND') return total;
+    pos += 12 + len;
+  }
+  return null;
+}

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { SAMPLE_DATASETS, type SampleDataset } from '../contract/datasets.js';
 import { AppError } from '../contract/errors.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import { getDataset, listDatasets } from '../workspace/datasets-repo.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { importIntoWorkspace } from './import.js';

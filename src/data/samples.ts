@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ImportReport, SampleDataset } from '../contract/datasets.js';
 import { AppError } from '../contract/errors.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { importGenerated, importIntoWorkspace } from './import.js';
 

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { AppError } from '../contract/errors.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import type { TrainBatch } from '../models/types.js';
 import type { BatchSource } from './types.js';
 import { degrade, resizeBicubic, seededRandom, type DegradeOptions, type Pixels } from './sr-degrade.js';

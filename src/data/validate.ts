@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import type { ErrorCode } from '../contract/errors.js';
 import type { RawImage } from '../inference/image-io.js';
 import { decodeBmp, readBmpHeader } from './bmp.js';
-import { checkPng, pngChannelKind, readPngHeader } from './png-check.js';
+import { checkPng, maxDeflatedBytes, pngChannelKind, pngIdatBytes, pngRawBytes, readPngHeader } from './png-check.js';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp' | 'tiff';
 export type ChannelKind = 'gray' | 'graya' | 'rgb' | 'rgba';
@@ -97,6 +97,21 @@ function tooLarge(name: string, width: number, height: number, maxPixels: number
   return refusal('IMAGE_TOO_LARGE', name, `${width}×${height} (${mp(width * height)}) is over the ${mp(maxPixels)} limit — downscale it, or raise the limit if you trust the file`);
 }
 
+/**
+ * Room for metadata (ICC profiles, EXIF, XMP) on top of the pixels themselves. With the 1.5×
+ * margin (GIF's LZW can grow data; JPEG at quality 100 on noise nears raw size) this bounds the
+ * bytes per pixel of every format at every size: a file far bigger than its pixels can need is
+ * carrying something else, and it is refused before any decode, as a small one always was.
+ */
+const METADATA_SLACK_BYTES = 16 * 1024 * 1024;
+
+function beyondItsPixels(name: string, fileBytes: number, rawBytes: number, width: number, height: number): Refusal | null {
+  const bound = Math.ceil(rawBytes * 1.5) + METADATA_SLACK_BYTES;
+  if (fileBytes <= bound) return null;
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+  return refusal('IMAGE_TOO_LARGE', name, `the file is ${mb(fileBytes)}, more than a ${width}×${height} image can need (at most ${mb(bound)}): it carries extra data — re-export the image`);
+}
+
 function kindOf(channels: number, hasAlpha: boolean): ChannelKind {
   const colour = channels - (hasAlpha ? 1 : 0);
   if (colour <= 1) return hasAlpha ? 'graya' : 'gray';
@@ -124,6 +139,14 @@ export async function inspectImage(buf: Uint8Array, name: string, options: Inspe
     if (!header) return refusal('CORRUPT_IMAGE', name, 'the PNG header is damaged — re-export the image');
     // Before a single pixel is inflated: the header's claim decides.
     if (header.width * header.height > maxPixels) return tooLarge(name, header.width, header.height, maxPixels);
+    // extra compressed data after the image's own: refused at every size, as the fast check below does for small ones
+    const idat = pngIdatBytes(buf);
+    const raw = pngRawBytes(header);
+    if (idat !== null && idat > maxDeflatedBytes(raw)) {
+      return refusal('CORRUPT_IMAGE', name, `the PNG holds ${idat} bytes of compressed image data, more than its ${header.width}×${header.height} pixels can take (${maxDeflatedBytes(raw)}) — re-export the image`);
+    }
+    const excess = beyondItsPixels(name, buf.length, raw, header.width, header.height);
+    if (excess) return excess;
     if (Math.max(header.width, header.height) <= THUMB_SIZE) {
       const check = checkPng(buf);
       if (check.ok === false) return refusal('CORRUPT_IMAGE', name, `${check.reason} — re-export or re-download the image`);
@@ -140,6 +163,8 @@ export async function inspectImage(buf: Uint8Array, name: string, options: Inspe
     const h = readBmpHeader(buf);
     if (!h) return refusal('CORRUPT_IMAGE', name, 'the BMP header is damaged — re-export the image as PNG');
     if (h.width * h.height > maxPixels) return tooLarge(name, h.width, h.height, maxPixels);
+    const excess = beyondItsPixels(name, buf.length, Math.ceil((Math.abs(h.width) * Math.max(h.bitsPerPixel, 1)) / 32) * 4 * h.height + 1024, h.width, h.height);
+    if (excess) return excess;
     try {
       const pixels = decodeBmp(buf);
       const info: ImageInfo = { format, width: pixels.width, height: pixels.height, channels: pixels.channels === 4 ? 'rgba' : 'rgb', bitDepth: 8, orientation: 1, animated: false, normalise: true };
@@ -162,6 +187,10 @@ export async function inspectImage(buf: Uint8Array, name: string, options: Inspe
   const rawWidth = meta.width ?? 0;
   const rawHeight = meta.pageHeight ?? meta.height ?? 0;
   if (rawWidth * rawHeight > maxPixels) return tooLarge(name, rawWidth, rawHeight, maxPixels);
+  const bytesPerSample = meta.depth === 'ushort' || meta.depth === 'short' ? 2 : meta.depth === 'float' || meta.depth === 'uint' || meta.depth === 'int' ? 4 : meta.depth === 'double' ? 8 : 1;
+  const rawBytes = rawWidth * rawHeight * Math.max(1, meta.pages ?? 1) * Math.max(1, meta.channels ?? 4) * bytesPerSample;
+  const excess = beyondItsPixels(name, buf.length, rawBytes, rawWidth, rawHeight);
+  if (excess) return excess;
   const swap = orientation >= 5;
   const width = swap ? rawHeight : rawWidth;
   const height = swap ? rawWidth : rawHeight;

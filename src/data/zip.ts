@@ -1,26 +1,41 @@
 // Reading user zips safely. The central directory is judged before a byte is extracted: entry
-// count, total size, per-entry compression ratio (zip bombs), traversal names (`../`, absolute,
+// count, total size, the compression ratio of every entry and of the whole archive (zip bombs:
+// one huge entry, or many entries each just under a per-entry floor), traversal names (`../`, absolute,
 // drive letters, backslashes) and symlink entries. Entries are extracted under flat generated
 // names in a staging folder, so no entry name ever becomes a path.
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { ErrorCode } from '../contract/errors.js';
-import { refusal, type Refusal } from './validate.js';
+import { DEFAULT_MAX_FILE_BYTES, refusal, type Refusal } from './validate.js';
 import { isSkippedName } from './scan.js';
 
 export interface ZipLimits {
   maxEntries: number;
+  /** the most an archive may unpack to, all entries together */
   maxTotalBytes: number;
-  /** uncompressed/compressed above this, for entries over 1 MiB, is treated as a bomb */
+  /** the most one entry may unpack to: the dataset's limit for a loose file (validate.ts) */
+  maxEntryBytes: number;
+  /**
+   * uncompressed/compressed above this is treated as a bomb: for every entry over
+   * RATIO_FLOOR_BYTES, and for the archive as a whole (its entries' total over the zip's size)
+   */
   maxRatio: number;
 }
 
 export const DEFAULT_ZIP_LIMITS: ZipLimits = {
   maxEntries: 10_000,
   maxTotalBytes: 8 * 1024 ** 3,
+  maxEntryBytes: DEFAULT_MAX_FILE_BYTES,
   maxRatio: 100,
 };
+
+/**
+ * Entries smaller than this are not judged alone (a small solid-colour BMP legitimately
+ * compresses several hundred times); thousands of them together are caught by the archive's ratio.
+ */
+export const RATIO_FLOOR_BYTES = 64 * 1024;
 
 export interface ZipPlan {
   zip: ZipFile;
@@ -43,6 +58,8 @@ export function unsafeEntryName(name: string): string | null {
   if (name.split('/').includes('..')) return 'climbs out of the archive with ".."';
   return null;
 }
+
+const mb = (n: number) => `${(n / 1024 ** 2).toFixed(n < 1024 ** 2 ? 2 : 0)} MB`;
 
 function entryRefusal(code: ErrorCode, name: string, text: string) {
   return { name, code, message: `${name}: ${text}` };
@@ -85,8 +102,12 @@ export async function planZip(path: string, display: string, limits: ZipLimits =
         plan.refused.push(entryRefusal('UNSUPPORTED_FORMAT', name, 'is encrypted — re-create the archive without a password'));
         continue;
       }
+      if (entry.uncompressedSize > limits.maxEntryBytes) {
+        plan.refused.push(entryRefusal('ZIP_TOO_LARGE', name, `unpacks to ${mb(entry.uncompressedSize)}, over the ${mb(limits.maxEntryBytes)} limit for one file; it was not extracted — shrink the image or raise the file size limit`));
+        continue;
+      }
       const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
-      if (entry.uncompressedSize > 1024 * 1024 && ratio > limits.maxRatio) {
+      if (entry.uncompressedSize > RATIO_FLOOR_BYTES && ratio > limits.maxRatio) {
         plan.refused.push(entryRefusal('ZIP_RATIO_TOO_HIGH', name, `expands ${Math.round(ratio)}× (over the ${limits.maxRatio}× limit), the mark of a zip bomb; it was not extracted — unpack it yourself if you trust it`));
         continue;
       }
@@ -101,6 +122,12 @@ export async function planZip(path: string, display: string, limits: ZipLimits =
     zip.close();
     const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
     return refusal('ZIP_TOO_LARGE', display, `the archive unpacks to ${gb(plan.totalBytes)}, over the ${gb(limits.maxTotalBytes)} limit — split it, or import the unpacked folder`);
+  }
+  const archiveBytes = await stat(path).then((s) => s.size, () => 0);
+  const archiveRatio = plan.totalBytes / Math.max(1, archiveBytes);
+  if (archiveRatio > limits.maxRatio) {
+    zip.close();
+    return refusal('ZIP_RATIO_TOO_HIGH', display, `the archive (${mb(archiveBytes)}) unpacks to ${mb(plan.totalBytes)}, ${Math.round(archiveRatio)}× its size (over the ${limits.maxRatio}× limit), the mark of a zip bomb; nothing was extracted — unpack it yourself if you trust it`);
   }
   return { ok: true, plan };
 }

@@ -1,6 +1,8 @@
 // Makes the wasm backend usable for training in Node and Electron: points it at its .wasm
-// binaries inside node_modules, installs the training kernels and, when asked
-// (GAN_STUDIO_WASM_THREADS), starts the threaded binary so XNNPACK uses several cores.
+// binaries inside node_modules, installs the training kernels and, on a machine with more than
+// one core (or as GAN_STUDIO_WASM_THREADS says), starts the threaded binary so XNNPACK uses
+// several cores. Every process that trains gets here through prepareWasm (the engine child, the
+// CLI, the server, Electron's utility process), and each inherits the variable from its parent.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.js';

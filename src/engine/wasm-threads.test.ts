@@ -3,7 +3,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { wasmThreadsWanted } from './wasm-threads.js';
+import { availableParallelism } from 'node:os';
+import { defaultWasmThreads, wasmThreadsWanted } from './wasm-threads.js';
 
 const child = fileURLToPath(new URL('../../dist/src/engine/testing/wasm-threads-child.js', import.meta.url));
 
@@ -19,13 +20,17 @@ interface ChildResult {
   leaked: number;
 }
 
-/** Runs the child with GAN_STUDIO_WASM_THREADS=threads; rejects if it does not exit on its own. */
-function runChild(threads: string): Promise<ChildResult> {
+/**
+ * Runs the child with GAN_STUDIO_WASM_THREADS=threads (null: unset, the engine's default rule);
+ * rejects if it does not exit on its own.
+ */
+function runChild(threads: string | null): Promise<ChildResult> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'GAN_STUDIO_WASM_THREADS'));
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [child],
-      { env: { ...process.env, GAN_STUDIO_WASM_THREADS: threads }, timeout: 90_000, killSignal: 'SIGKILL' },
+      { env: threads === null ? env : { ...env, GAN_STUDIO_WASM_THREADS: threads }, timeout: 90_000, killSignal: 'SIGKILL' },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`child failed or hung (${error.message}): ${stderr.slice(-500)}`));
         else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as ChildResult);
@@ -40,9 +45,12 @@ function expectClose(actual: number[], expected: number[]): void {
 }
 
 describe('threaded wasm in Node', () => {
-  it('reads GAN_STUDIO_WASM_THREADS: unset, junk and 1 mean one thread', () => {
-    expect(wasmThreadsWanted({})).toBe(1);
-    expect(wasmThreadsWanted({ GAN_STUDIO_WASM_THREADS: '' })).toBe(1);
+  it('reads GAN_STUDIO_WASM_THREADS: junk and 1 mean one thread; unset, the core count (up to 4)', () => {
+    expect(wasmThreadsWanted({}, 1)).toBe(1);
+    expect(wasmThreadsWanted({}, 2)).toBe(2);
+    expect(wasmThreadsWanted({ GAN_STUDIO_WASM_THREADS: '' }, 16)).toBe(4);
+    expect(defaultWasmThreads(8)).toBe(4);
+    expect(wasmThreadsWanted({ GAN_STUDIO_WASM_THREADS: '1' }, 16)).toBe(1);
     expect(wasmThreadsWanted({ GAN_STUDIO_WASM_THREADS: 'many' })).toBe(1);
     expect(wasmThreadsWanted({ GAN_STUDIO_WASM_THREADS: '0' })).toBe(1);
     expect(wasmThreadsWanted({ GAN_STUDIO_WASM_THREADS: '2' })).toBe(2);
@@ -59,5 +67,11 @@ describe('threaded wasm in Node', () => {
     expectClose([threaded.loss, threaded.dxSum, threaded.dwSum], [single.loss, single.dxSum, single.dwSum]);
     expectClose(threaded.dx, single.dx);
     expectClose(threaded.dw, single.dw);
+  }, 120_000);
+
+  it('starts the default thread count when the variable is unset, and the process still exits by itself', async () => {
+    const unset = await runChild(null);
+    expect(unset).toMatchObject({ threads: defaultWasmThreads(availableParallelism()), backend: 'wasm', note: null, leaked: 0 });
+    expect(Number.isFinite(unset.loss) && unset.loss > 0).toBe(true);
   }, 120_000);
 });

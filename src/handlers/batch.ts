@@ -3,9 +3,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import yazl from 'yazl';
-import { createWriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import type { Handlers } from '../contract/api.js';
 import type { BatchReport, BatchSpec } from '../contract/batch.js';
 import { AppError } from '../contract/errors.js';
@@ -13,13 +10,16 @@ import { readJsonFile } from '../common/json-file.js';
 import { PLAN_FILE, readBatchPlan } from '../jobs/batch/batch-task.js';
 import { settingsHash } from '../jobs/batch/manifest.js';
 import { planBatch } from '../jobs/batch/plan.js';
-import type { BatchModel, FrozenBatch } from '../jobs/batch/processors.js';
+import { taskDefinition, type BatchModel, type FrozenBatch } from '../tasks/index.js';
 import { buildReport } from '../jobs/batch/report.js';
 import { newJobId } from '../jobs/job-manager.js';
-import { writeFileAtomic } from '../inference/write-file-atomic.js';
+import { writeFileDurable } from '../common/durable-write.js';
+import { zipFiles } from '../common/zip-files.js';
 import { batchItems, getJob } from '../workspace/jobs-repo.js';
+import { resolveRunRef } from '../workspace/run-ref.js';
 import { getRun } from '../workspace/runs-repo.js';
-import type { AppContext } from './context.js';
+import type { RunSummary } from '../contract/runs.js';
+import type { AppContext } from './app-context.js';
 import { importedModel, resolvePretrained } from './models.js';
 import { runDir } from './runs.js';
 
@@ -31,9 +31,9 @@ export function jobDir(ctx: AppContext, jobId: string): string {
   return join(ctx.ws.root, 'jobs', jobId);
 }
 
-/** A run id, an imported model id or a pretrained name (esrgan-slim, esrgan-slim-x2). */
+/** A run (id, unique name or workspace folder), an imported model id or a pretrained name (esrgan-slim, esrgan-slim-x2). */
 export async function resolveBatchModel(ctx: AppContext, spec: Pick<BatchSpec, 'model' | 'task' | 'scale'>): Promise<BatchModel> {
-  const run = getRun(ctx.ws.catalog, spec.model);
+  const run = findRun(ctx, spec.model);
   if (run) {
     if (run.task !== spec.task) throw new AppError('INVALID_ARGUMENT', `run ${run.id} is a ${run.task} model, not ${spec.task}`);
     return { kind: 'run', id: run.id, dir: runDir(ctx, run.id) };
@@ -43,20 +43,27 @@ export async function resolveBatchModel(ctx: AppContext, spec: Pick<BatchSpec, '
     if (imported.info.task !== spec.task) throw new AppError('INVALID_ARGUMENT', `model ${spec.model} is a ${imported.info.task} model, not ${spec.task}`);
     return { kind: 'imported', id: spec.model, dir: imported.dir };
   }
-  if (spec.task === 'superres') {
+  if (taskDefinition(spec.task).pretrained) {
     const id = await resolvePretrained(spec.model, spec.scale);
     if (id) return { kind: 'pretrained', id };
   }
   throw new AppError('NOT_FOUND', `no model "${spec.model}" for ${spec.task}; list models with \`gan-studio models\``);
 }
 
+/** The run `ref` names, or null when it names none (it may still be a model id); several → the error listing them. */
+function findRun(ctx: AppContext, ref: string): RunSummary | null {
+  try {
+    const target = resolveRunRef(ctx.ws, ref);
+    return target.kind === 'run' ? target.run : null;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
 /** What the job lists show: "Upscale ×4 with esrgan-slim: 40 files", "Stylize A→B with my-run: 3 files". */
 export function batchTitle(spec: Pick<BatchSpec, 'task' | 'model' | 'scale' | 'direction'>, runName: string | undefined, count: number): string {
-  const model = runName ?? spec.model;
-  if (spec.task === 'generate') return `Generate ${count} image${count === 1 ? '' : 's'} with ${model}`;
-  const files = `${count} file${count === 1 ? '' : 's'}`;
-  if (spec.task === 'cyclegan') return `Stylize ${spec.direction === 'b2a' ? 'B→A' : 'A→B'} with ${model}: ${files}`;
-  return `Upscale${spec.scale ? ` ×${spec.scale}` : ''} with ${model}: ${files}`;
+  return taskDefinition(spec.task).batchTitle(spec, runName ?? spec.model, count);
 }
 
 export function batchHandlers(ctx: AppContext): BatchHandlers {
@@ -66,9 +73,7 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       const inputs = await Promise.all(spec.inputs.map((p) => ctx.userPath(p)));
       const out = spec.out ? await ctx.userPath(spec.out) : undefined;
       const report = spec.report ? await ctx.userPath(spec.report) : undefined;
-      if (spec.task !== 'generate' && !inputs.length) throw new AppError('INVALID_ARGUMENT', `a ${spec.task} batch needs at least one input file, folder or zip`);
-      if (spec.task === 'generate' && !spec.count) throw new AppError('INVALID_ARGUMENT', 'a generate batch needs count (how many images)');
-      if (spec.task === 'cyclegan' && !spec.direction) throw new AppError('INVALID_ARGUMENT', 'a cyclegan batch needs direction a2b or b2a');
+      taskDefinition(spec.task).checkBatch(spec, inputs);
       const resolvedModel = await resolveBatchModel(ctx, spec);
       const id = newJobId('batch');
       const dir = jobDir(ctx, id);
@@ -79,7 +84,7 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       };
       const plan = await planBatch(frozen, outDir, settingsHash({ ...frozen, model: `${resolvedModel.kind}:${resolvedModel.id}` }));
       await mkdir(dir, { recursive: true });
-      await writeFileAtomic(join(dir, PLAN_FILE), Buffer.from(JSON.stringify(plan)));
+      await writeFileDurable(join(dir, PLAN_FILE), Buffer.from(JSON.stringify(plan)));
       const title = batchTitle(spec, resolvedModel.kind === 'run' ? getRun(ws.catalog, resolvedModel.id)?.name : undefined, plan.items.length);
       jobs.submit({ id, kind: 'batch', title, task: 'batch', input: { spec: frozen }, pausable: true });
       return { jobId: id };
@@ -109,14 +114,4 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       return { path: rel };
     },
   };
-}
-
-export async function zipFiles(dest: string, files: Array<{ path: string; name: string }>): Promise<void> {
-  const zip = new yazl.ZipFile();
-  for (const f of files) zip.addFile(f.path, f.name, { compress: !/\.(png|jpe?g|webp)$/i.test(f.name) });
-  zip.end();
-  const tmp = `${dest}.partial-${process.pid}`;
-  await pipeline(zip.outputStream, createWriteStream(tmp));
-  const { rename } = await import('node:fs/promises');
-  await rename(tmp, dest);
 }

@@ -9,9 +9,10 @@ import { JobManager } from '../jobs/job-manager.js';
 import type { SpawnEngine } from '../jobs/engine-host.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { galleryHooks } from './gallery-record.js';
+import type { AppContext, Transport } from './app-context.js';
 import { createHandlers } from './index.js';
 
-export type Transport = 'electron' | 'http' | 'cli';
+export type { AppContext, Transport };
 
 export interface AppOptions {
   workspace?: string;
@@ -31,15 +32,6 @@ export interface App {
   transport: Transport;
   events: { subscribe(cb: (e: JobEvent) => void): () => void };
   close(): Promise<void>;
-}
-
-/** What every handler area receives. */
-export interface AppContext {
-  ws: Workspace;
-  jobs: JobManager;
-  transport: Transport;
-  /** resolves a client path, enforcing the allowed roots when the transport has them */
-  userPath(path: string): Promise<string>;
 }
 
 export async function createApp(opts: AppOptions): Promise<App> {

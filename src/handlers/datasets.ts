@@ -4,25 +4,15 @@ import { basename } from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { Handlers } from '../contract/api.js';
 import { AppError } from '../contract/errors.js';
-import type { ImportReport, SampleDataset } from '../contract/datasets.js';
-import { importOptional } from '../jobs/engine-tasks.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { ImportReport } from '../contract/datasets.js';
 import { isLocked } from '../jobs/run-lock.js';
 import { datasetImagesPage, getDataset, importReportFromJournal, renameDataset } from '../workspace/datasets-repo.js';
 import { listRuns } from '../workspace/runs-repo.js';
 import { removeDatasetEverywhere } from '../workspace/recovery.js';
-import type { Workspace } from '../workspace/workspace.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 import { runDir } from './runs.js';
 
 type DatasetsHandlers = Pick<Handlers, `datasets:${string}` & keyof Handlers>;
-
-interface ImportModule {
-  importIntoWorkspace(ws: Workspace, o: { paths: string[]; name?: string; acceptPartial?: boolean; maxPixels?: number }, ctx: TaskContext): Promise<ImportReport>;
-}
-interface SamplesModule {
-  importSample(ws: Workspace, sample: SampleDataset, o: { limit?: number }, ctx: TaskContext): Promise<ImportReport>;
-}
 
 function requireDataset(ctx: AppContext, id: string) {
   const d = getDataset(ctx.ws.catalog, id);
@@ -39,7 +29,7 @@ export function datasetsHandlers(ctx: AppContext): DatasetsHandlers {
     'datasets:images': ({ id, offset, limit }) => (requireDataset(ctx, id), datasetImagesPage(ws.catalog, id, offset, limit)),
     'datasets:import': async ({ paths, name, acceptPartial, maxPixels }) => {
       const resolved = await Promise.all(paths.map((p) => ctx.userPath(p)));
-      const m = await importOptional<ImportModule>('../data/import.js', 'dataset import');
+      const m = await import('../data/import.js');
       const job = jobs.runLight({
         kind: 'import', title: `import ${name ?? basename(resolved[0]!)}`,
         run: async (tc) => asResult(await m.importIntoWorkspace(ws, { paths: resolved, ...(name ? { name } : {}), acceptPartial, ...(maxPixels ? { maxPixels } : {}) }, tc)),
@@ -47,7 +37,7 @@ export function datasetsHandlers(ctx: AppContext): DatasetsHandlers {
       return { jobId: job.id };
     },
     'datasets:importSample': async ({ sample, limit }) => {
-      const m = await importOptional<SamplesModule>('../data/samples.js', 'sample datasets');
+      const m = await import('../data/samples.js');
       const job = jobs.runLight({ kind: 'import', title: `import sample ${sample}`, run: async (tc) => asResult(await m.importSample(ws, sample, { ...(limit ? { limit } : {}) }, tc)) });
       return { jobId: job.id };
     },

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { Handlers } from '../contract/api.js';
 import { AppError } from '../contract/errors.js';
 import { getGalleryItem, listGallery, setGalleryDeleted } from '../workspace/gallery-repo.js';
-import type { AppContext } from './context.js';
-import { zipFiles } from './batch.js';
+import type { AppContext } from './app-context.js';
+import { zipFiles } from '../common/zip-files.js';
 
 type GalleryHandlers = Pick<Handlers, 'gallery:list' | 'gallery:get' | 'gallery:delete' | 'gallery:restore' | 'gallery:export'>;
 

@@ -1,7 +1,7 @@
 // Every handler of the contract, one object per area, merged. `satisfies Handlers` makes a
 // missing or mistyped method a compile error.
 import type { Handlers } from '../contract/api.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 import { batchHandlers } from './batch.js';
 import { compareHandlers } from './compare.js';
 import { datasetsHandlers } from './datasets.js';
@@ -9,6 +9,7 @@ import { galleryHandlers } from './gallery.js';
 import { jobsHandlers } from './jobs.js';
 import { modelsHandlers } from './models.js';
 import { runsHandlers } from './runs.js';
+import { settingsHandlers } from './settings.js';
 import { systemHandlers } from './system.js';
 
 export function createHandlers(ctx: AppContext): Handlers {
@@ -21,7 +22,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...galleryHandlers(ctx),
     ...modelsHandlers(ctx),
     ...compareHandlers(ctx),
+    ...settingsHandlers(ctx),
   } satisfies Handlers;
 }
 
-export { createApp, type App, type AppContext, type AppOptions } from './context.js';

@@ -1,7 +1,7 @@
 // jobs:* — the queue as the user sees it. A job another live process owns answers with the
 // request it recorded for that owner (see src/jobs/remote-control.ts).
 import type { Handlers } from '../contract/api.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 
 type JobsHandlers = Pick<Handlers, 'jobs:list' | 'jobs:get' | 'jobs:pause' | 'jobs:resume' | 'jobs:cancel' | 'jobs:reorder'>;
 

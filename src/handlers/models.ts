@@ -6,26 +6,20 @@ import { basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../contract/api.js';
 import { parseJsonText, readJsonFile } from '../common/json-file.js';
+import { Id } from '../contract/common.js';
 import { AppError } from '../contract/errors.js';
 import { ModelSidecar, type ModelInfo } from '../contract/models.js';
-import { importOptional } from '../jobs/engine-tasks.js';
 import { listRuns } from '../workspace/runs-repo.js';
 import { folderBytes } from '../workspace/workspace.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 import { requireRun, runDir, runFolderFacts } from './runs.js';
 import { validateModelFolder } from './model-folder.js';
-import { zipFiles } from './batch.js';
+import { zipFiles } from '../common/zip-files.js';
 
 type ModelsHandlers = Pick<Handlers, 'models:list' | 'models:import' | 'models:export' | 'generate:images' | 'generate:interpolate'>;
 
-interface PretrainedCatalog {
-  pretrainedModelInfos(): ModelInfo[];
-  resolvePretrainedId(model: string, scale?: number): string | null;
-  getPretrainedManifest(id: string): unknown;
-  pretrainedFolder(m: unknown): string;
-}
-
-const pretrained = () => importOptional<PretrainedCatalog>('../models/pretrained/catalog.js', 'pretrained models');
+// lazy: the catalog module loads tfjs, which listing runs and imports does not need
+const pretrained = () => import('../models/pretrained/catalog.js');
 
 /**
  * A trained model's size is its newest checkpoint (what export copies and generation loads),
@@ -39,12 +33,7 @@ async function latestCheckpointBytes(dir: string): Promise<number> {
 }
 
 export async function resolvePretrained(model: string, scale?: number): Promise<string | null> {
-  try {
-    return (await pretrained()).resolvePretrainedId(model, scale);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'BACKEND_UNAVAILABLE') return null;
-    throw error;
-  }
+  return (await pretrained()).resolvePretrainedId(model, scale);
 }
 
 const SIDECAR_FILE = 'sidecar.json';
@@ -76,8 +65,9 @@ export async function importedModel(ctx: AppContext, id: string): Promise<{ dir:
 export function modelsHandlers(ctx: AppContext): ModelsHandlers {
   const { ws, jobs } = ctx;
 
-  const runGenerator = async (runId: string, task: 'generate' | 'interpolate', extra: Record<string, unknown>) => {
-    const run = requireRun(ctx, runId);
+  const runGenerator = async (ref: string, task: 'generate' | 'interpolate', extra: Record<string, unknown>) => {
+    const run = requireRun(ctx, ref);
+    const runId = run.id;
     if (run.task !== 'generate') throw new AppError('INVALID_ARGUMENT', `run ${runId} is a ${run.task} model; generation needs a generate run`);
     const outDir = join(ws.layout.gallery, runId, `${task}-${Date.now()}`);
     const job = jobs.submit({ kind: 'generate', title: `${task} from ${run.name}`, task, input: { runId, runDir: runDir(ctx, runId), outDir, ...extra } });
@@ -101,12 +91,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
           bytes: await latestCheckpointBytes(runDir(ctx, r.id)), createdAt: r.createdAt, metrics: r.lastMetrics,
         });
       }
-      let shipped: ModelInfo[] = [];
-      try {
-        shipped = (await pretrained()).pretrainedModelInfos();
-      } catch (error) {
-        if (!(error instanceof AppError && error.code === 'BACKEND_UNAVAILABLE')) throw error;
-      }
+      const shipped = (await pretrained()).pretrainedModelInfos();
       const imported: ModelInfo[] = [];
       for (const name of (await readdir(ws.layout.models).catch(() => [] as string[])).sort()) {
         // one damaged sidecar must not hide every other model: models:get names its problem
@@ -146,17 +131,20 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       await writeFile(join(dest, SIDECAR_FILE), JSON.stringify({ ...side, importedAt: Date.now() }, null, 2));
       return (await importedModel(ctx, id))!.info;
     },
-    'models:export': async ({ id, out, checkpoint, zip }) => {
+    'models:export': async ({ id: ref, out, checkpoint, zip }) => {
+      // an imported or pretrained model by its id, else a run by id, unique name or folder
+      const plainId = Id.safeParse(ref).success;
+      const imported = plainId ? await importedModel(ctx, ref) : null;
+      const pre = imported || !plainId ? null : await resolvePretrained(ref);
+      const id = imported || pre ? ref : requireRun(ctx, ref).id;
       // never into an existing folder: an explicit --out must be new; the default picks a free name
       const dest = out ? await ctx.userPath(out) : freeName(join(ws.layout.exports, `model-${id}`));
       if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} already exists; export never overwrites — pick a new folder name`);
-      const imported = await importedModel(ctx, id);
-      const pre = imported ? null : await resolvePretrained(id);
       if (imported) {
         await cp(imported.dir, dest, { recursive: true, errorOnExist: true, force: false });
       } else if (pre) {
         const cat = await pretrained();
-        const manifest = cat.getPretrainedManifest(pre) as { task?: string; scale?: number; inputRange?: [number, number]; name?: string; licence?: string };
+        const manifest = cat.getPretrainedManifest(pre);
         await cp(cat.pretrainedFolder(manifest), dest, { recursive: true, errorOnExist: true, force: false });
         await writeFile(join(dest, 'gan-studio.json'), JSON.stringify({ task: 'superres', scale: manifest.scale, inputRange: manifest.inputRange, name: manifest.name, licence: manifest.licence }, null, 2));
       } else {

@@ -5,16 +5,17 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Handlers } from '../contract/api.js';
 import { AppError } from '../contract/errors.js';
-import type { CheckpointInfo, RunSummary, SampleInfo } from '../contract/runs.js';
-import { importOptional } from '../jobs/engine-tasks.js';
+import type { RunSummary, SampleInfo } from '../contract/runs.js';
 import { isLocked } from '../jobs/run-lock.js';
 import { readMetrics, readRunSpec, runPaths } from '../training/run-files.js';
 import { getDataset } from '../workspace/datasets-repo.js';
 import { deleteGalleryForRun } from '../workspace/gallery-repo.js';
 import { getJob } from '../workspace/jobs-repo.js';
-import { deleteRunRow, getRun, insertRun, listRuns, updateRun } from '../workspace/runs-repo.js';
+import { resolveRunRef } from '../workspace/run-ref.js';
+import { deleteRunRow, insertRun, listRuns, updateRun } from '../workspace/runs-repo.js';
 import { folderBytes } from '../workspace/workspace.js';
-import type { AppContext } from './context.js';
+import { taskDefinition } from '../tasks/index.js';
+import type { AppContext } from './app-context.js';
 
 type RunsHandlers = Pick<Handlers, `runs:${string}` & keyof Handlers>;
 
@@ -22,10 +23,11 @@ export function runDir(ctx: AppContext, id: string): string {
   return join(ctx.ws.layout.runs, id);
 }
 
-export function requireRun(ctx: AppContext, id: string): RunSummary {
-  const run = getRun(ctx.ws.catalog, id);
-  if (!run) throw new AppError('NOT_FOUND', `no run ${id}; list runs with \`gan-studio runs\``);
-  return run;
+/** A run by id, unique name or its workspace folder (src/workspace/run-ref.ts, as for every caller). */
+export function requireRun(ctx: AppContext, ref: string): RunSummary {
+  const target = resolveRunRef(ctx.ws, ref);
+  if (target.kind !== 'run') throw new AppError('NOT_FOUND', `no run ${ref}; list runs with \`gan-studio runs\``);
+  return target.run;
 }
 
 /**
@@ -59,7 +61,26 @@ function assertNotLocked(ctx: AppContext, id: string): void {
   if (owner) throw new AppError('RUN_LOCKED', `run ${id} is being written by a gan-studio engine (pid ${owner.pid} on ${owner.hostname}); stop it first`);
 }
 
+/**
+ * A caller may name a run by id, unique name or workspace folder; each handler below gets the
+ * run's own id in `id`, so none of them can mistake a name or a path for a folder name.
+ */
+function byRunRef(ctx: AppContext, handlers: RunsHandlers): RunsHandlers {
+  const wrapped: Record<string, (input: unknown) => unknown> = {};
+  for (const [name, fn] of Object.entries(handlers) as Array<[string, (input: unknown) => unknown]>) {
+    wrapped[name] = (input) => {
+      const ref = (input as { id?: unknown } | undefined)?.id;
+      return fn(typeof ref === 'string' ? { ...(input as object), id: requireRun(ctx, ref).id } : input);
+    };
+  }
+  return wrapped as unknown as RunsHandlers;
+}
+
 export function runsHandlers(ctx: AppContext): RunsHandlers {
+  return byRunRef(ctx, runsHandlersById(ctx));
+}
+
+function runsHandlersById(ctx: AppContext): RunsHandlers {
   const { ws, jobs } = ctx;
 
   const startJob = (run: RunSummary, resume: boolean) =>
@@ -75,9 +96,7 @@ export function runsHandlers(ctx: AppContext): RunsHandlers {
       for (const d of [spec.datasetId, spec.datasetA, spec.datasetB]) {
         if (d && !getDataset(ws.catalog, d)) throw new AppError('NOT_FOUND', `no dataset ${d}; list datasets with \`gan-studio datasets\``);
       }
-      if (spec.task === 'cyclegan' ? !(spec.datasetA && spec.datasetB) : !spec.datasetId) {
-        throw new AppError('INVALID_ARGUMENT', spec.task === 'cyclegan' ? 'a CycleGAN run needs datasetA and datasetB' : `a ${spec.task} run needs datasetId`);
-      }
+      taskDefinition(spec.task).checkRunData(spec);
       const id = `${spec.model}-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 6)}`;
       const run = insertRun(ws.catalog, { id, name: name ?? id, spec, totalSteps: spec.steps ?? 0 });
       const job = startJob(run, false);
@@ -120,7 +139,7 @@ export function runsHandlers(ctx: AppContext): RunsHandlers {
     },
     'runs:checkpoints': async ({ id }) => {
       requireRun(ctx, id);
-      const m = await importOptional<{ listCheckpoints(dir: string): Promise<CheckpointInfo[]> }>('../training/checkpoint.js', 'checkpoints');
+      const m = await import('../training/checkpoint.js');
       return m.listCheckpoints(runDir(ctx, id));
     },
     'runs:log': async ({ id }) => {

@@ -1,35 +1,23 @@
 // system:* — versions, backends and why, device, workspace disk use and cleanup.
 import { cpus, totalmem } from 'node:os';
 import type { Handlers } from '../contract/api.js';
-import { AppError } from '../contract/errors.js';
-import type { BackendName, BackendPref, BackendStatus, SystemInfo } from '../contract/system.js';
-import { version } from '../cli/main.js';
-import { importOptional } from '../jobs/engine-tasks.js';
+import type { SystemInfo } from '../contract/system.js';
+import { version } from '../common/version.js';
 import { listDatasets } from '../workspace/datasets-repo.js';
 import { listRuns } from '../workspace/runs-repo.js';
 import { cleanWorkspace, diskUsage } from '../workspace/workspace.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 
 type SystemHandlers = Pick<Handlers, 'system:info' | 'system:diskUsage' | 'system:cleanup'>;
-
-interface EngineModule {
-  /** probes backends (native ones in a child process) without initialising tfjs here */
-  selectBackend(pref: BackendPref): Promise<{ chosen: BackendName | null; table: BackendStatus[] }>;
-  deviceInfo?(): Promise<{ cpu?: string; cores?: number; memoryBytes?: number; adapter?: string }>;
-}
 
 let backendCache: Promise<SystemInfo['backend']> | null = null;
 
 async function backends(): Promise<SystemInfo['backend']> {
   backendCache ??= (async () => {
-    try {
-      const engine = await importOptional<EngineModule>('../engine/backends.js', 'backend selection');
-      const r = await engine.selectBackend('auto');
-      return { chosen: r.chosen, table: r.table };
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === 'BACKEND_UNAVAILABLE')) throw error;
-      return { chosen: null, table: [] };
-    }
+    // lazy: probing loads tfjs, which the UI process needs only when asked
+    const engine = await import('../engine/backends.js');
+    const r = await engine.selectBackend('auto');
+    return { chosen: r.chosen, table: r.table };
   })();
   backendCache.catch(() => (backendCache = null));
   return backendCache;
@@ -41,8 +29,8 @@ export function systemHandlers(ctx: AppContext): SystemHandlers {
     'system:info': async () => {
       let device: SystemInfo['device'] = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryBytes: totalmem() };
       try {
-        const engine = await importOptional<EngineModule>('../engine/backends.js', 'device info');
-        const d = await engine.deviceInfo?.();
+        const engine = await import('../engine/backends.js');
+        const d = await engine.deviceInfo();
         if (d) device = { ...device, ...d } as SystemInfo['device'];
       } catch {
         // the engine module is optional here: the basic facts above stand

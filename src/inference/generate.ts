@@ -5,11 +5,12 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { AppError } from '../contract/errors.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import { isGeneratorModel, latentsForSeeds, type GeneratorModel } from '../models/common/generator-model.js';
 import { loadModelForInference } from '../training/load-model.js';
-import { importedGenerator, isImportedModelFolder } from '../jobs/imported-model.js';
-import { encodeImage, makeGrid, tensorToRaw, writeFileAtomic, writeTensorImage, type OutputFormat } from './image-io.js';
+import { importedGenerator, isImportedModelFolder } from './imported-model.js';
+import { encodeImage, makeGrid, tensorToRaw, writeTensorImage, type OutputFormat } from './image-io.js';
+import { writeFileDurable } from '../common/durable-write.js';
 
 // gifenc ships no type declarations; this is the part of its API used here
 interface Gifenc {
@@ -129,7 +130,7 @@ export async function interpolate(runDir: string, opts: InterpolateOptions, outD
       z.dispose();
       const raw = await tensorToRaw(image).finally(() => image.dispose());
       const path = join(outDir, `frame-${String(f).padStart(4, '0')}.png`);
-      await writeFileAtomic(path, await encodeImage(raw, 'png'));
+      await writeFileDurable(path, await encodeImage(raw, 'png'));
       files.push(path);
       if (encoder) {
         const rgba = toRgba(raw.data, raw.channels as number);
@@ -142,7 +143,7 @@ export async function interpolate(runDir: string, opts: InterpolateOptions, outD
     if (encoder) {
       encoder.finish();
       gif = join(outDir, `interpolation-${opts.from}-${opts.to}.gif`);
-      await writeFileAtomic(gif, Buffer.from(encoder.bytes()));
+      await writeFileDurable(gif, Buffer.from(encoder.bytes()));
     }
     return { files, gif };
   } finally {

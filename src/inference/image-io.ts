@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
 import { stat } from 'node:fs/promises';
 import { AppError } from '../contract/errors.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileDurable } from '../common/durable-write.js';
 
 export type OutputFormat = 'png' | 'jpg' | 'webp';
 
@@ -53,12 +53,9 @@ export async function encodeImage(img: RawImage, format: OutputFormat = 'png', q
   return pipeline.png({ compressionLevel: 6 }).toBuffer();
 }
 
-// moved out so that modules which only write files do not load tfjs and sharp; re-exported for existing callers
-export { writeFileAtomic };
-
 export async function writeTensorImage(path: string, t: tf.Tensor3D, options: { range?: [number, number]; format?: OutputFormat; quality?: number } = {}): Promise<void> {
   const raw = await tensorToRaw(t, options.range ?? [-1, 1]);
-  await writeFileAtomic(path, await encodeImage(raw, options.format ?? 'png', options.quality ?? 90));
+  await writeFileDurable(path, await encodeImage(raw, options.format ?? 'png', options.quality ?? 90));
 }
 
 /**

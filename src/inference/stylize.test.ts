@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentReporter } from '../jobs/reporter.js';
+import { silentReporter } from '../common/reporter.js';
 import { prepareWasm } from '../engine/wasm-setup.js';
 import { train } from '../training/train.js';
 import { memoryBatchSource } from '../training/memory-source.js';

@@ -6,23 +6,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { resolve } from 'node:path';
 import { AppError } from '../contract/errors.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import { loadModelForInference } from '../training/load-model.js';
-import { importedStylizer, isImportedModelFolder } from '../jobs/imported-model.js';
-import { isCycleGanModel, type CycleGanModel, type Direction } from '../models/cyclegan/model.js';
-import { decodeImage, encodeImage, inspectInputImage, writeFileAtomic, type OutputFormat, type RawImage } from './image-io.js';
+import { importedStylizer, isImportedModelFolder } from './imported-model.js';
+import type { Stylizer } from './predictors.js';
+import { isCycleGanModel, type Direction } from '../models/cyclegan/model.js';
+import { decodeImage, encodeImage, inspectInputImage, type OutputFormat, type RawImage } from './image-io.js';
+import { writeFileDurable } from '../common/durable-write.js';
 import { runTiled } from './tiling.js';
 
 export const STYLIZE_MAX_INPUT_PIXELS = 16_777_216;
 
-export interface Stylizer {
-  runDir: string;
-  model: CycleGanModel;
-  channels: 1 | 3;
-  /** working bytes per pixel at full resolution (for the tile size) */
-  bytesPerPixel: number;
-  checkpoint: string;
-}
+export type { Stylizer };
 
 const cache = new Map<string, Promise<Stylizer>>();
 
@@ -168,7 +163,7 @@ export async function stylizeFile(inputPath: string, outputPath: string, opts: S
   if (format === 'jpg' && (out.channels === 2 || out.channels === 4)) out = dropAlpha(out);
   const encoded = await encodeImage(out, format, opts.quality ?? 90);
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new AppError('CANCELLED', 'cancelled');
-  await writeFileAtomic(target, encoded);
+  await writeFileDurable(target, encoded);
   return { output: target, width: out.width, height: out.height, direction: opts.direction, run: stylizer.runDir };
 }
 

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recordingReporter, silentReporter, type TaskContext } from '../jobs/reporter.js';
+import { recordingReporter, silentReporter, type TaskContext } from '../common/reporter.js';
 import { AppError } from '../contract/errors.js';
 import { decodeImage } from './image-io.js';
 import { loadUpscaler, releaseUpscalers, upscaleFile, upscaleImage, type Upscaler } from './upscale.js';

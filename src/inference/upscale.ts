@@ -5,8 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { extname, resolve } from 'node:path';
 import { AppError } from '../contract/errors.js';
-import type { TaskContext } from '../jobs/reporter.js';
-import { decodeImage, encodeImage, inspectInputImage, writeFileAtomic, type OutputFormat, type RawImage } from './image-io.js';
+import type { TaskContext } from '../common/reporter.js';
+import { decodeImage, encodeImage, inspectInputImage, type OutputFormat, type RawImage } from './image-io.js';
+import { writeFileDurable } from '../common/durable-write.js';
 import { defaultBytesPerInputPixel, runTiled } from './tiling.js';
 import { loadUpscaler, type Upscaler } from './upscalers.js';
 
@@ -166,6 +167,6 @@ export async function upscaleFile(inputPath: string, outputPath: string, opts: U
   const format = opts.format ?? formatFromPath(outputPath) ?? 'png';
   const encoded = await encodeImage(out, format, opts.quality ?? 90);
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new AppError('CANCELLED', 'cancelled');
-  await writeFileAtomic(resolve(outputPath), encoded);
+  await writeFileDurable(resolve(outputPath), encoded);
   return { output: resolve(outputPath), width: out.width, height: out.height, scale: upscaler.scale, model: upscaler.id };
 }

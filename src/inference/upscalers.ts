@@ -9,21 +9,11 @@ import { loadPretrained, resolvePretrainedId } from '../models/pretrained/catalo
 import { checkpointsDir } from '../training/checkpoint.js';
 import { loadModelForInference } from '../training/load-model.js';
 import { defaultBytesPerInputPixel } from './tiling.js';
-import { importedUpscaler, isImportedModelFolder } from '../jobs/imported-model.js';
+import { importedUpscaler, isImportedModelFolder } from './imported-model.js';
+import type { Upscaler } from './predictors.js';
 
 /** Anything that maps a low-resolution batch to a high-resolution one. */
-export interface Upscaler {
-  id: string;
-  scale: number;
-  /** the value range the model takes and gives (0–255 slim/medium, 0–1 thick, −1–1 ours) */
-  inputRange: [number, number];
-  outputRange: [number, number];
-  /** colour channels the model works on */
-  channels: 1 | 3;
-  bytesPerInputPixel?: number;
-  predict(x: tf.Tensor4D): tf.Tensor4D;
-  dispose(): void;
-}
+export type { Upscaler };
 
 /** True when `model` names a pretrained model (esrgan-slim, esrgan-thick-x4) rather than a run folder. */
 export function isPretrainedModel(model: string, scale?: number): boolean {

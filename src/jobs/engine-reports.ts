@@ -2,11 +2,16 @@
 // catalog rows here; JobManager owns the lifecycle, this file only translates reports.
 import type { JobEvent } from '../contract/events.js';
 import type { Catalog } from '../workspace/catalog.js';
-import { getJob, updateJob } from '../workspace/jobs-repo.js';
+import { getJob, updateJob, type JobRecord } from '../workspace/jobs-repo.js';
 import { updateRun } from '../workspace/runs-repo.js';
 import { withEta, type ActiveProgress } from './job-replay.js';
-import type { JobHooks } from './job-manager.js';
-import type { ReportMessage } from './protocol.js';
+import type { OutputNote, ReportMessage } from './protocol.js';
+
+export interface JobHooks {
+  /** a sample grid or output picture was reported: record it (gallery) and return its id */
+  onOutput?(job: JobRecord, note: OutputNote): string | undefined;
+  onMetrics?(job: JobRecord, step: number, values: Record<string, number>): void;
+}
 
 export interface ReportSink {
   catalog: Catalog;

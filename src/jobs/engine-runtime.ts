@@ -2,9 +2,10 @@
 // messages, and maps pause/cancel requests onto AbortSignals. Used by engine-main.ts (a real
 // process) and by the inline engine (same process; tests and single-shot CLI use).
 import { AppError, toWireError } from '../contract/errors.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '../common/reporter.js';
 import type { EngineMessage, HostMessage, ReportMessage, TaskOutcome } from './protocol.js';
-import { loadEngineTask, type EngineTaskContext } from './engine-tasks.js';
+import type { EngineTaskContext } from './engine-task.js';
+import { loadEngineTask } from './engine-tasks.js';
 
 interface Running {
   /** aborted by pause and by cancel: the task stops at its next safe point */

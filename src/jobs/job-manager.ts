@@ -13,12 +13,14 @@ import { updateRun } from '../workspace/runs-repo.js';
 import { EngineHost, inlineEngine, type EngineExit, type SpawnEngine } from './engine-host.js';
 import { JobEventHub } from './event-hub.js';
 import { currentOwner, isMine, ownerAlive, payloadOf, setPayload, type JobPayload } from './job-store.js';
-import type { EngineMessage, OutputNote, ReportMessage, TaskOutcome } from './protocol.js';
+import type { EngineMessage, ReportMessage, TaskOutcome } from './protocol.js';
 import { ProgressThrottle } from './throttle.js';
 import { forwardIfForeign, RequestPoller, waitForRequest } from './remote-control.js';
 import { replayOf, type ActiveProgress } from './job-replay.js';
-import { applyReport } from './engine-reports.js';
-import type { TaskContext } from './reporter.js';
+import { applyReport, type JobHooks } from './engine-reports.js';
+
+export type { JobHooks };
+import type { TaskContext } from '../common/reporter.js';
 
 export interface HeavyJob {
   kind: JobKind;
@@ -28,12 +30,6 @@ export interface HeavyJob {
   runId?: string | null;
   pausable?: boolean;
   id?: string;
-}
-
-export interface JobHooks {
-  /** a sample grid or output picture was reported: record it (gallery) and return its id */
-  onOutput?(job: JobRecord, note: OutputNote): string | undefined;
-  onMetrics?(job: JobRecord, step: number, values: Record<string, number>): void;
 }
 
 const UNFINISHED: readonly JobState[] = ['queued', 'running', 'paused'];

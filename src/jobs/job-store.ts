@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import type { Catalog } from '../workspace/catalog.js';
 import { getJob, type JobRecord } from '../workspace/jobs-repo.js';
-import { isProcessAlive } from './run-lock.js';
+import { isProcessAlive } from '../common/process-alive.js';
 
 export interface JobPayload {
   /** engine task name, or null for light jobs run in the host */

@@ -4,6 +4,7 @@
 import { openSync, writeSync, closeSync, readFileSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from '../common/process-alive.js';
 import { AppError } from '../contract/errors.js';
 
 export const LOCK_FILE = '.lock';
@@ -19,16 +20,6 @@ export interface HeldLock {
   path: string;
   owner: LockOwner;
   release(): void;
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function readLock(dir: string): LockOwner | null {

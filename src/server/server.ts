@@ -106,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // A write from another site (CSRF) carries its own Origin; reads are harmless but checked too.
     if (!isSameOrigin(header(req, 'origin'), hostHeader)) return sendRefusal(res, 403, 'UNAUTHORIZED', 'refused a request from another origin');
 
-    if (rawPath === '/login' && (method === 'GET' || method === 'HEAD')) return sendHtml(res, 200, loginPage());
+    if (rawPath === '/login' && (method === 'GET' || method === 'HEAD')) return sendHtml(res, 200, loginPage(undefined, header(req, 'accept-language')));
     if (rawPath === '/api/login' && method === 'POST') return login(req, res);
     if (!authenticated(req)) {
       if (rawPath.startsWith('/api/') || rawPath.startsWith('/files/')) return sendRefusal(res, 401, 'UNAUTHORIZED', 'sign in first: open /login and type the access token');
@@ -140,7 +140,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!token || !tokensEqual(given, token)) {
       // a short pause makes online guessing slower still (256 random bits are the real defence)
       await new Promise((r) => setTimeout(r, 250));
-      if (isForm) return sendHtml(res, 401, loginPage('That token is not right.'));
+      if (isForm) return sendHtml(res, 401, loginPage('wrongToken', header(req, 'accept-language')));
       return sendRefusal(res, 401, 'UNAUTHORIZED', 'wrong access token');
     }
     res.setHeader('Set-Cookie', sessions.cookie(sessions.create()));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { TrainSpecInput } from '../contract/runs.js';
-import { silentReporter } from '../jobs/reporter.js';
+import { silentReporter } from '../common/reporter.js';
 import type { CheckpointState } from './checkpoint-format.js';
 import { checkpointsDir, listCheckpoints, loadLatestCheckpoint, readCheckpoint } from './checkpoint.js';
 import { loadModelForInference } from './load-model.js';

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mnistDigits } from '../data/samples.js';
-import { silentReporter } from '../jobs/reporter.js';
+import { silentReporter } from '../common/reporter.js';
 import { listCheckpoints } from './checkpoint.js';
 import { memoryBatchSource } from './memory-source.js';
 import { readMetrics } from './run-files.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { TrainSpecInput } from '../contract/runs.js';
-import { silentReporter } from '../jobs/reporter.js';
+import { silentReporter } from '../common/reporter.js';
 import { getFamily } from '../models/index.js';
 import type { ResolvedSpec } from '../models/types.js';
 import type { CheckpointState } from './checkpoint-format.js';

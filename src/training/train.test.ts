@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { TrainSpecInput } from '../contract/runs.js';
-import { recordingReporter, silentReporter } from '../jobs/reporter.js';
+import { recordingReporter, silentReporter } from '../common/reporter.js';
 import { train } from './train.js';
 import { memoryBatchSource } from './memory-source.js';
 import { readCheckpoint, listCheckpoints } from './checkpoint.js';

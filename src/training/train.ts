@@ -5,7 +5,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { AppError } from '../contract/errors.js';
 import { TrainSpec, type TrainSpecInput } from '../contract/runs.js';
 import type { BatchSource } from '../data/types.js';
-import type { TaskContext } from '../jobs/reporter.js';
+import type { TaskContext } from '../common/reporter.js';
 import { getFamily } from '../models/index.js';
 import type { GanModel, ResolvedSpec, TrainBatch } from '../models/types.js';
 import { writeTensorImage } from '../inference/image-io.js';
@@ -17,6 +17,7 @@ import { withLegacyDefaults } from './legacy-spec.js';
 import { appendLog, appendMetrics, readRunSpec, runPaths, truncateMetrics, writeRunSpec } from './run-files.js';
 import { writeFailure } from './fs-sync.js';
 import { stepRandom } from './step-random.js';
+import { chooseTrainStep } from '../engine/webgpu-compiled/index.js';
 
 export interface TrainOptions {
   spec: TrainSpecInput;
@@ -101,6 +102,12 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
     log('info', `started ${family.id} ${spec.size}px×${spec.channels} batch ${spec.batch}, ${spec.steps} steps, preset ${spec.preset}, backend ${tf.getBackend()}`);
   }
 
+  // on webgpu the step may run compiled (one command buffer); the tfjs model stays the source of
+  // truth: weights go back to it before every sample, score and checkpoint
+  const stepPath = await chooseTrainStep(model, stepRandom(spec.seed));
+  const compiled = stepPath.step;
+  log(stepPath.warn ? 'warn' : 'info', `training step: ${stepPath.reason}`);
+
   const fixed: TrainBatch | null = family.task === 'generate' ? null : source.heldOut(Number(spec.extra.previewCount ?? 8));
   const scoreImages = opts.scoreImages ?? (family.task === 'generate' ? GENERATION_SCORE_IMAGES : OTHER_SCORE_IMAGES);
   const scoreReal = model.sampleForMetrics && scoreImages > 0 ? source.heldOut(scoreImages) : null;
@@ -113,6 +120,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
   const startStep = step;
 
   const checkpoint = async (withScore: boolean) => {
+    compiled?.syncToModel();
     const scored = withScore && scoreReal ? await scoreCheckpoint(model, scoreReal, fixed, log) : null;
     const name = await saveCheckpoint(runDir, model, { step, configHash: hash, cursor: source.getCursor(), score: scored?.score ?? null, scores: scored?.scores, keep: spec.keepCheckpoints });
     lastSaved = step;
@@ -152,7 +160,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
       const batch = source.next(spec.batch);
       let scalars: Record<string, tf.Scalar>;
       try {
-        scalars = model.trainStep(batch, step);
+        scalars = compiled ? compiled.trainStep(batch, step) : model.trainStep(batch, step);
       } finally {
         tf.dispose(Object.values(batch));
       }
@@ -164,6 +172,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
       const rate = (step - startStep) / ((performance.now() - startedAt) / 1000);
       ctx.report.progress({ done: step, total: spec.steps, unit: 'step', rate, eta: rate > 0 ? (spec.steps - step) / rate : null });
 
+      if (step % spec.sampleEvery === 0 || step === spec.steps) compiled?.syncToModel();
       if (step % spec.sampleEvery === 0 || step === spec.steps) await writeSample(runDir, model, fixed, step, ctx);
       if (step % spec.checkpointEvery === 0 || step === spec.steps) await checkpoint(true);
       // lets timers, IPC and the abort signal through between steps (tfjs cpu/wasm are synchronous)
@@ -175,6 +184,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
     for (const s of pending) tf.dispose(Object.values(s));
     if (fixed) tf.dispose(Object.values(fixed));
     if (scoreReal) tf.dispose(Object.values(scoreReal));
+    compiled?.dispose();
     model.dispose();
   }
 }

@@ -5,19 +5,10 @@
 import { rmSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from '../common/process-alive.js';
 import type { Catalog } from './catalog.js';
 import { datasetsInState, deleteDatasetRows, getDatasetRow } from './datasets-repo.js';
 import type { WorkspaceLayout } from './paths.js';
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Staging folder of one import (zip extraction). */
 export function importStagingDir(layout: WorkspaceLayout, datasetId: string): string {

@@ -98,3 +98,9 @@ export function updateRun(cat: Catalog, id: string, patch: RunPatch): boolean {
 export function deleteRunRow(cat: Catalog, id: string): boolean {
   return cat.db.prepare(`DELETE FROM runs WHERE id = ?`).run(id).changes > 0;
 }
+
+/** Runs (not in the trash) with exactly this name, newest first: a name is unique only by habit. */
+export function findRunsByName(cat: Catalog, name: string): RunSummary[] {
+  const rows = cat.db.prepare(`SELECT * FROM runs WHERE name = ? AND trashed = 0 ORDER BY created_at DESC, id`).all(name) as RunRow[];
+  return rows.map((r) => toRunSummary(r));
+}

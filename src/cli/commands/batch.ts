@@ -1,12 +1,13 @@
 import { UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { OUTPUT_FORMATS, type BatchReport } from '../../contract/batch.js';
 import { TASKS } from '../../contract/common.js';
-import { call, waitForJob, withApp } from '../../handlers/cli-client.js';
+import { call, waitForJob, withApp } from '../app-client.js';
+import { taskDefinition } from '../../tasks/index.js';
 
 export const batchCommand: Command = {
   name: 'batch',
   summary: 'Apply a model to files, folders or zips into an output folder',
-  usage: 'gan-studio batch --task superres|cyclegan|generate --model M INPUT... --out DIR [--report FILE] [--fail-fast] [--scale S] [--direction a2b|b2a] [--format png|jpg|webp] [--quality Q] [--tile N] [--count N] [--seed N] [--max-pixels N]',
+  usage: 'gan-studio batch --task superres|cyclegan|generate --model RUN|MODEL INPUT... --out DIR [--report FILE] [--fail-fast] [--scale S] [--direction a2b|b2a] [--format png|jpg|webp] [--quality Q] [--tile N] [--count N] [--seed N] [--max-pixels N]',
   options: {
     'task': { type: 'string' },
     'model': { type: 'string' },
@@ -28,7 +29,7 @@ export const batchCommand: Command = {
     const model = stringOpt(v, 'model');
     const out = stringOpt(v, 'out');
     if (!task || !model || !out) throw new UsageError('--task, --model and --out are required');
-    if (task !== 'generate' && !ctx.positionals.length) throw new UsageError('give at least one input file, folder or zip');
+    if (taskDefinition(task).batchInput === 'images' && !ctx.positionals.length) throw new UsageError('give at least one input file, folder or zip');
     const scale = intOpt(v, 'scale');
     const spec = {
       task, model, out, inputs: ctx.positionals,

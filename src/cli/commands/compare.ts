@@ -5,7 +5,8 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { EXIT, UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { COMPARE_TASKS, type CompareResult, type CompareSide } from '../../contract/compare.js';
-import { call, waitForJob, withApp } from '../../handlers/cli-client.js';
+import { call, waitForJob, withApp } from '../app-client.js';
+import { taskDefinition } from '../../tasks/index.js';
 import { freeName } from './upscale.js';
 
 const DIRECTIONS = ['a2b', 'b2a'] as const;
@@ -31,7 +32,7 @@ function safe(name: string): string {
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'Run two SR or style models on the same image; write both outputs and a side-by-side PNG',
-  usage: 'gan-studio compare --task superres|cyclegan --models A,B INPUT --out DIR [--direction a2b|b2a[,a2b|b2a]] [--scale S] [--tile N]',
+  usage: 'gan-studio compare --task superres|cyclegan --models RUN|MODEL,RUN|MODEL INPUT --out DIR [--direction a2b|b2a[,a2b|b2a]] [--scale S] [--tile N]',
   options: {
     'task': { type: 'string' },
     'models': { type: 'string' },
@@ -51,9 +52,10 @@ export const compareCommand: Command = {
     const scale = intOpt(v, 'scale');
     if (scale !== undefined && ![2, 3, 4].includes(scale)) throw new UsageError('--scale must be 2, 3 or 4');
     const direction = stringOpt(v, 'direction');
-    if (task === 'cyclegan' && !direction) throw new UsageError('style transfer needs --direction a2b|b2a (or one per model: --direction a2b,b2a)');
+    const needs = taskDefinition(task).compare;
+    if (needs.direction && !direction) throw new UsageError('style transfer needs --direction a2b|b2a (or one per model: --direction a2b,b2a)');
     const tile = intOpt(v, 'tile');
-    const sides = parseSides(models, task === 'cyclegan' ? direction : undefined, task === 'superres' ? scale : undefined);
+    const sides = parseSides(models, needs.direction ? direction : undefined, needs.scale ? scale : undefined);
     const input = resolve(ctx.positionals[0]!);
     return withApp(ctx, async (app) => {
       const started = await call(app, 'compare:start', { task, sides, input, ...(tile ? { tile } : {}) });

@@ -2,7 +2,7 @@
 // datasets:delete — what the Datasets view shows, as text or --json.
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
-import { call, withApp } from '../../handlers/cli-client.js';
+import { call, withApp } from '../app-client.js';
 import { formatBytes } from '../../workspace/workspace.js';
 
 export const datasetsCommand: Command = {

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { choiceOpt, floatOpt } from '../command.js';
 import { deviceInfo, selectBackend } from '../../engine/backends.js';
 import { BackendPref } from '../../contract/system.js';
+import { describeStepPaths } from '../../engine/webgpu-compiled/index.js';
 
 /**
  * `gan-studio doctor`: which backend `auto` picks on this machine and why each other one was
@@ -21,7 +22,7 @@ export const doctorCommand: Command = {
     const device = deviceInfo();
     const selection = await selectBackend(pref, { probeSeconds: seconds });
     if (json) {
-      io.out(JSON.stringify({ chosen: selection.chosen, table: selection.table, device }));
+      io.out(JSON.stringify({ chosen: selection.chosen, table: selection.table, device, trainStep: describeStepPaths(selection.chosen) }));
       return 0;
     }
     io.out(`Device: ${device.cpu} — ${device.cores} cores, ${(device.memoryBytes / 2 ** 30).toFixed(1)} GiB${device.adapter ? `, GPU adapter ${device.adapter}` : ""}`);
@@ -39,6 +40,7 @@ export const doctorCommand: Command = {
     for (const r of rows) io.out(line(r));
     io.out('');
     io.out(`Training and inference will use ${selection.chosen} (${pref === 'auto' ? 'auto' : `forced: ${pref}`}). Force another with --backend.`);
+    io.out(describeStepPaths(selection.chosen));
     return 0;
   },
 };

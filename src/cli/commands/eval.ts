@@ -5,7 +5,8 @@ import { EXIT, UsageError, intOpt, stringOpt, type Command, type CommandContext 
 import { AppError } from '../../contract/errors.js';
 import { BackendPref } from '../../contract/system.js';
 import { ensureBackend } from '../../jobs/engine-backend.js';
-import { silentReporter, type TaskContext } from '../../jobs/reporter.js';
+import { silentReporter, type TaskContext } from '../../common/reporter.js';
+import { RUN_REF_HELP, resolveModelOrRun } from './run-ref.js';
 
 /** A task's evaluator: parses its own flags from ctx.values, prints, returns the exit code. */
 export interface EvalModule {
@@ -21,10 +22,12 @@ const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digit
 
 async function runSuperresEval(ctx: CommandContext, task: TaskContext): Promise<number> {
   const { evalSuperres } = await import('../eval/superres.js');
-  const model = stringOpt(ctx.values, 'model') ?? stringOpt(ctx.values, 'run');
+  const modelArg = stringOpt(ctx.values, 'model') ?? stringOpt(ctx.values, 'run');
   const data = stringOpt(ctx.values, 'data');
   const scale = intOpt(ctx.values, 'scale') ?? 2;
-  if (!model) throw new UsageError('--model RUN_DIR|esrgan-slim|esrgan-medium|esrgan-thick is required');
+  if (!modelArg) throw new UsageError(`--model esrgan-slim|esrgan-medium|esrgan-thick or --run RUN (${RUN_REF_HELP}) is required`);
+  const { isPretrainedModel } = await import('../../inference/upscale.js');
+  const model = resolveModelOrRun(modelArg, ctx.workspace, (m) => isPretrainedModel(m, scale));
   if (!data) throw new UsageError('--data DIR of HR images is required');
   if (![2, 3, 4].includes(scale)) throw new UsageError('--scale must be 2, 3 or 4');
   const report = await evalSuperres({ model, scale, data, limit: intOpt(ctx.values, 'limit'), tile: intOpt(ctx.values, 'tile') }, task);
@@ -32,7 +35,7 @@ async function runSuperresEval(ctx: CommandContext, task: TaskContext): Promise<
     ctx.io.out(JSON.stringify(report));
     return EXIT.ok;
   }
-  ctx.io.out(`PSNR/SSIM on Y, border ${scale} px cropped, ${model} vs bicubic at ×${scale}`);
+  ctx.io.out(`PSNR/SSIM on Y, border ${scale} px cropped, ${modelArg} vs bicubic at ×${scale}`);
   ctx.io.out(['image'.padEnd(40), 'model PSNR', 'SSIM  ', 'bicubic PSNR', 'SSIM  '].join('  '));
   for (const row of report.images) {
     const name = relative(data, row.image) || row.image;

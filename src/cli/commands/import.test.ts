@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.js';
 import { createApp } from '../../handlers/context.js';
-import { call } from '../../handlers/cli-client.js';
+import { call } from '../app-client.js';
 
 let root: string;
 const ws = () => join(root, 'ws');

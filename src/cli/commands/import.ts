@@ -6,9 +6,10 @@ import { EXIT, UsageError, choiceOpt, floatOpt, intOpt, stringOpt } from '../com
 import { SAMPLE_DATASETS, type ImportReport } from '../../contract/datasets.js';
 import { AppError } from '../../contract/errors.js';
 import type { JobSummary } from '../../contract/jobs.js';
-import { call, withApp } from '../../handlers/cli-client.js';
+import { call, withApp } from '../app-client.js';
 import type { App } from '../../handlers/context.js';
-import type { Reporter } from '../../jobs/reporter.js';
+import type { Reporter } from '../../common/reporter.js';
+import { terminalText } from '../terminal-text.js';
 import { followJob } from './train-progress.js';
 
 /** A one-line progress bar on stderr (terminals only), redrawn at most ~10 times a second. */
@@ -21,7 +22,7 @@ export function progressBarReporter(ctx: CommandContext, label: string): Reporte
       const fraction = p.total ? Math.min(1, p.done / p.total) : 0;
       const bar = '#'.repeat(Math.round(fraction * width)).padEnd(width, '.');
       const eta = p.eta != null ? `  ETA ${Math.ceil(p.eta)}s` : '';
-      process.stderr.write(`\r${label} [${bar}] ${p.done}/${p.total} ${p.unit}s${eta}   ${p.done >= p.total && p.total ? '\n' : ''}`);
+      process.stderr.write(`\r${terminalText(label)} [${bar}] ${p.done}/${p.total} ${p.unit}s${eta}   ${p.done >= p.total && p.total ? '\n' : ''}`);
     },
     metrics() {},
     sample() {},

@@ -1,7 +1,7 @@
 import { UsageError, intOpt, type Command, type CommandContext } from '../command.js';
 import type { ControlAnswer, JobSummary } from '../../contract/jobs.js';
 import type { App } from '../../handlers/context.js';
-import { call, print, table, waitForJob, withApp } from '../../handlers/cli-client.js';
+import { call, print, table, waitForJob, withApp } from '../app-client.js';
 
 function describe(job: JobSummary): string {
   const progress = job.progress ? ` at ${job.progress.done}/${job.progress.total} ${job.progress.unit}s` : '';

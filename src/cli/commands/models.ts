@@ -1,11 +1,11 @@
 import { UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { TASKS } from '../../contract/common.js';
-import { call, print, table, withApp } from '../../handlers/cli-client.js';
+import { call, print, table, withApp } from '../app-client.js';
 
 export const modelsCommand: Command = {
   name: 'models',
   summary: 'List trained and pretrained models; import and export TF.js models',
-  usage: 'gan-studio models [list|import DIR [--task T --scale S --input-range LO,HI]|export ID [--out NEW_DIR] [--checkpoint step-N|best] [--zip]] [--json]',
+  usage: 'gan-studio models [list|import DIR [--task T --scale S --input-range LO,HI]|export RUN [--out NEW_DIR] [--checkpoint step-N|best] [--zip]] [--json]',
   options: {
     'task': { type: 'string' },
     'scale': { type: 'string' },

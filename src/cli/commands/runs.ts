@@ -1,12 +1,13 @@
 import { formatQuality } from '../../metrics/quality-format.js';
 import { UsageError, type Command } from '../command.js';
-import { call, print, table, waitForJob, withApp } from '../../handlers/cli-client.js';
+import { RUN_REF_HELP } from '../../contract/common.js';
+import { call, print, table, waitForJob, withApp } from '../app-client.js';
 import { followControl } from './jobs.js';
 
 export const runsCommand: Command = {
   name: 'runs',
   summary: 'List and manage training runs',
-  usage: 'gan-studio runs [list|show ID|pause ID|resume ID|stop ID|rename ID NAME|trash ID|restore ID|metrics ID|checkpoints ID|log ID] [--all] [--no-wait] [--timeout SECONDS] [--json]',
+  usage: 'gan-studio runs [list|show RUN|pause RUN|resume RUN|stop RUN|rename RUN NAME|trash RUN|restore RUN|metrics RUN|checkpoints RUN|log RUN] [--all] [--no-wait] [--timeout SECONDS] [--json]',
   options: { all: { type: 'boolean' }, 'no-wait': { type: 'boolean' }, timeout: { type: 'string' } },
   async run(ctx) {
     const [action = 'list', id, ...rest] = ctx.positionals;
@@ -16,7 +17,7 @@ export const runsCommand: Command = {
         print(ctx, runs, () => table(runs.map((r) => ({ ...r, steps: `${r.step}/${r.totalSteps}`, quality: formatQuality(r.lastMetrics), trashed: r.trashed ? 'yes' : '' })), ['id', 'name', 'task', 'model', 'state', 'steps', 'quality', 'trashed']));
         return 0;
       }
-      if (!id) throw new UsageError(`runs ${action} needs a run id`);
+      if (!id) throw new UsageError(`runs ${action} needs a run: ${RUN_REF_HELP}`);
       switch (action) {
         case 'show': {
           const run = await call(app, 'runs:get', { id });

@@ -6,11 +6,13 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { EXIT, UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { AppError, toWireError } from '../../contract/errors.js';
 import { BackendPref } from '../../contract/system.js';
-import type { Reporter } from '../../jobs/reporter.js';
+import type { Reporter } from '../../common/reporter.js';
 import { ensureBackend } from '../../jobs/engine-backend.js';
 import { loadStylizer, releaseStylizers, stylizeFile } from '../../inference/stylize.js';
 import type { OutputFormat } from '../../inference/image-io.js';
 import { collectInputs, freeName } from './upscale.js';
+import { RUN_REF_HELP, resolveRunDir } from './run-ref.js';
+import { terminalText } from '../terminal-text.js';
 
 const FORMATS = ['png', 'jpg', 'webp'] as const;
 
@@ -38,9 +40,9 @@ export const stylizeCommand: Command = {
   },
   minPositionals: 1,
   async run(ctx) {
-    const run = stringOpt(ctx.values, 'run');
+    const runArg = stringOpt(ctx.values, 'run');
     const out = stringOpt(ctx.values, 'out');
-    if (!run) throw new UsageError('--run RUN_DIR is required (a folder trained with --task cyclegan)');
+    if (!runArg) throw new UsageError(`--run RUN is required (a CycleGAN run: ${RUN_REF_HELP})`);
     if (!out) throw new UsageError('--out DIR is required');
     const direction = choiceOpt(ctx.values, 'direction', ['a2b', 'b2a'] as const);
     if (!direction) throw new UsageError('--direction a2b|b2a is required (a2b translates set A images into the style of set B)');
@@ -54,6 +56,7 @@ export const stylizeCommand: Command = {
     const backendPref = BackendPref.safeParse(backendArg);
     if (!backendPref.success) throw new UsageError(`--backend: unknown backend "${backendArg}"`);
 
+    const run = await resolveRunDir(runArg, ctx.workspace);
     const items = await collectInputs(ctx.positionals);
     if (items.length === 0) throw new AppError('NOT_FOUND', `no images found in ${ctx.positionals.join(', ')}`);
     const backend = await ensureBackend(backendPref.data);
@@ -69,7 +72,7 @@ export const stylizeCommand: Command = {
         const ext = fmt === 'jpg' && /\.jpe?g$/i.test(item.input) ? extname(item.input) : `.${fmt}`;
         const target = await freeName(join(resolve(out), dirname(item.relative), basename(item.relative, extname(item.relative)) + ext), taken);
         const report: Reporter = {
-          progress: (p) => { if (ctx.io.tty && !ctx.json && p.total > 1) process.stdout.write(`\r  [${index + 1}/${items.length}] ${item.relative}: tile ${p.done}/${p.total}   `); },
+          progress: (p) => { if (ctx.io.tty && !ctx.json && p.total > 1) process.stdout.write(`\r  [${index + 1}/${items.length}] ${terminalText(item.relative)}: tile ${p.done}/${p.total}   `); },
           metrics() {},
           sample() {},
           log: (level, message) => ctx.io.err(`${level}: ${message}`),

@@ -10,7 +10,7 @@ import type { JobSummary } from '../../contract/jobs.js';
 import type { TrainSpecInput } from '../../contract/runs.js';
 import type { App } from '../../handlers/context.js';
 import { currentOwner, isMine, ownerAlive, payloadOf } from '../../jobs/job-store.js';
-import type { Reporter } from '../../jobs/reporter.js';
+import type { Reporter } from '../../common/reporter.js';
 import { getJob, pendingRequestsFor } from '../../workspace/jobs-repo.js';
 import { runPaths } from '../../training/run-files.js';
 

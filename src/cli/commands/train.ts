@@ -9,11 +9,12 @@ import { TASKS } from '../../contract/common.js';
 import { SAMPLE_DATASETS, type ImportReport, type SampleDataset } from '../../contract/datasets.js';
 import { LOSSES, MODELS_BY_TASK, PRESETS, TrainSpec, defaultModelFor, type TrainSpecInput } from '../../contract/runs.js';
 import { BackendPref } from '../../contract/system.js';
-import { call, withApp } from '../../handlers/cli-client.js';
+import { call, withApp } from '../app-client.js';
 import type { App } from '../../handlers/context.js';
 import { readRunSpec } from '../../training/run-files.js';
 import { followImport } from './import.js';
 import { followTraining } from './train-progress.js';
+import { resolveRunTarget } from './run-ref.js';
 
 /** Only the flags the user typed: on --resume --out they overlay the run's own spec. */
 function specFromFlags(values: Record<string, unknown>): Partial<TrainSpecInput> {
@@ -80,7 +81,7 @@ export const trainCommand: Command = {
   summary: 'Train a model (generate, superres or cyclegan)',
   usage: [
     'gan-studio train --task generate|superres|cyclegan [--model M] --data DIR_OR_ID [--data-a A --data-b B] [--name NAME] [--size 32|64|128] [--channels 1|3] [--steps N] [--batch B] [--seed S] [--preset tiny|small|default] [--loss bce|lsgan|hinge] [--flip|--no-flip] [--backend auto|cuda|webgpu|tensorflow|wasm|cpu] [--out RUN_DIR] [--json]',
-    '       gan-studio train --resume --run ID        continue a workspace run (same settings; pause it with `gan-studio runs pause ID`)',
+    '       gan-studio train --resume --run RUN       continue a run (same settings; pause it with `gan-studio runs pause RUN`)',
     '       gan-studio train --resume --out RUN_DIR   continue a run folder outside the workspace (flags overlay its settings)',
     '',
     'Training runs in the engine process as a workspace run that `gan-studio runs` and the app list. Ctrl-C stops it',
@@ -119,12 +120,18 @@ export const trainCommand: Command = {
     const { values } = ctx;
     const flags = specFromFlags(values);
     const resume = values.resume === true;
-    const out = stringOpt(values, 'out');
-    const runRef = stringOpt(values, 'run');
+    let out = stringOpt(values, 'out');
+    let runRef = stringOpt(values, 'run');
     const name = stringOpt(values, 'name');
     if (values.flip === true && values['no-flip'] === true) throw new UsageError('give --flip or --no-flip, not both');
-    if (out && runRef) throw new UsageError('give --run ID (a workspace run) or --out RUN_DIR, not both');
-    if (runRef && !resume) throw new UsageError('--run ID continues a run: add --resume');
+    if (out && runRef) throw new UsageError('give --run RUN (a workspace run) or --out RUN_DIR, not both');
+    if (runRef && !resume) throw new UsageError('--run RUN continues a run: add --resume');
+    if (runRef) {
+      // the one resolver: a workspace run by id, name or folder; any other run folder is --out's
+      const target = resolveRunTarget(runRef, ctx.workspace);
+      if (target.kind === 'folder') [out, runRef] = [target.dir, undefined];
+      else runRef = target.run.id;
+    }
     if (resume && !out && !runRef) throw new UsageError('--resume needs --run ID (a workspace run, see `gan-studio runs`) or --out RUN_DIR');
     if (runRef && Object.keys(flags).length) {
       throw new UsageError(`a workspace run resumes with its own settings; drop ${Object.keys(flags).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (or start a new run)`);

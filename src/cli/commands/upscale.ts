@@ -6,10 +6,12 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { EXIT, UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { AppError, toWireError } from '../../contract/errors.js';
 import { BackendPref } from '../../contract/system.js';
-import type { Reporter } from '../../jobs/reporter.js';
+import type { Reporter } from '../../common/reporter.js';
 import { ensureBackend } from '../../jobs/engine-backend.js';
-import { formatFromPath, loadUpscaler, releaseUpscalers, upscaleFile } from '../../inference/upscale.js';
+import { formatFromPath, isPretrainedModel, loadUpscaler, releaseUpscalers, upscaleFile } from '../../inference/upscale.js';
+import { RUN_REF_HELP, resolveModelOrRun } from './run-ref.js';
 import type { OutputFormat } from '../../inference/image-io.js';
+import { terminalText } from '../terminal-text.js';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
 const FORMATS = ['png', 'jpg', 'webp'] as const;
@@ -71,9 +73,9 @@ export const upscaleCommand: Command = {
   },
   minPositionals: 1,
   async run(ctx) {
-    const model = stringOpt(ctx.values, 'model');
+    const modelArg = stringOpt(ctx.values, 'model');
     const out = stringOpt(ctx.values, 'out');
-    if (!model) throw new UsageError('--model is required (a run folder or esrgan-slim|esrgan-medium|esrgan-thick)');
+    if (!modelArg) throw new UsageError(`--model is required (esrgan-slim|esrgan-medium|esrgan-thick, or ${RUN_REF_HELP})`);
     if (!out) throw new UsageError('--out DIR is required');
     const scale = intOpt(ctx.values, 'scale');
     if (scale !== undefined && ![2, 3, 4].includes(scale)) throw new UsageError('--scale must be 2, 3 or 4');
@@ -86,10 +88,11 @@ export const upscaleCommand: Command = {
     const backendPref = BackendPref.safeParse(backendArg);
     if (!backendPref.success) throw new UsageError(`--backend: unknown backend "${backendArg}"`);
 
+    const model = resolveModelOrRun(modelArg, ctx.workspace, (m) => isPretrainedModel(m, scale));
     const items = await collectInputs(ctx.positionals);
     if (items.length === 0) throw new AppError('NOT_FOUND', `no images found in ${ctx.positionals.join(', ')}`);
     const backend = await ensureBackend(backendPref.data);
-    if (!ctx.json) ctx.io.out(`upscaling ${items.length} image(s) with ${model}${scale ? ` ×${scale}` : ''} on ${backend} → ${resolve(out)}`);
+    if (!ctx.json) ctx.io.out(`upscaling ${items.length} image(s) with ${modelArg}${scale ? ` ×${scale}` : ''} on ${backend} → ${resolve(out)}`);
     const taken = new Set<string>();
     let failed = 0;
     try {
@@ -102,7 +105,7 @@ export const upscaleCommand: Command = {
         const ext = fmt === 'jpg' && /\.jpe?g$/i.test(item.input) ? extname(item.input) : `.${fmt}`;
         const target = await freeName(join(resolve(out), dirname(item.relative), basename(item.relative, extname(item.relative)) + ext), taken);
         const report: Reporter = {
-          progress: (p) => { if (ctx.io.tty && !ctx.json) process.stdout.write(`\r  [${index + 1}/${items.length}] ${item.relative}: tile ${p.done}/${p.total}   `); },
+          progress: (p) => { if (ctx.io.tty && !ctx.json) process.stdout.write(`\r  [${index + 1}/${items.length}] ${terminalText(item.relative)}: tile ${p.done}/${p.total}   `); },
           metrics() {},
           sample() {},
           log: (level, message) => ctx.io.err(`${level}: ${message}`),

@@ -6,13 +6,14 @@ import * as tf from '@tensorflow/tfjs';
 import { stat } from 'node:fs/promises';
 import { EXIT, UsageError, intOpt, stringOpt, type CommandContext } from '../command.js';
 import { AppError } from '../../contract/errors.js';
-import type { TaskContext } from '../../jobs/reporter.js';
+import type { TaskContext } from '../../common/reporter.js';
 import { loadModelForInference } from '../../training/load-model.js';
-import { optionalImport } from '../../training/source-builders.js';
 import { isCycleGanModel, type CycleGanModel, type Direction } from '../../models/cyclegan/model.js';
 import { listImageFiles, loadImageSet, type ImageSet } from '../../data/unpaired.js';
 import { slicedWassersteinDistance } from '../../metrics/swd.js';
-import type { Workspace } from '../../workspace/workspace.js';
+import { openWorkspace } from '../../workspace/workspace.js';
+import { loadDatasetImages } from '../../data/dataset-source.js';
+import { RUN_REF_HELP, resolveRunDir } from '../commands/run-ref.js';
 
 export interface CycleGanEvalReport {
   run: string;
@@ -91,17 +92,12 @@ export async function evalCycleGanModel(model: CycleGanModel, a: tf.Tensor4D, b:
   }
 }
 
-type LoadDatasetImages = (ws: Workspace, datasetId: string, o: { split: 'train' | 'validation' | 'all' }) => Promise<string[]>;
-
-/** A folder, or a workspace dataset id when this build has the dataset catalog. */
-async function imagePaths(arg: string, workspace: string | undefined, flag: string): Promise<string[]> {
+/** A folder, or a workspace dataset id. */
+async function imagePaths(arg: string, workspace: string | undefined): Promise<string[]> {
   if (await stat(arg).then((s) => s.isDirectory(), () => false)) return listImageFiles(arg);
-  const wsModule = await optionalImport<{ openWorkspace(root?: string): Workspace }>('../workspace/workspace.js');
-  const data = await optionalImport<{ loadDatasetImages: LoadDatasetImages }>('../data/dataset-source.js');
-  if (!wsModule || !data) throw new AppError('NOT_FOUND', `--${flag} ${arg}: no such folder`);
-  const ws = wsModule.openWorkspace(workspace);
+  const ws = openWorkspace(workspace);
   try {
-    return await data.loadDatasetImages(ws, arg, { split: 'validation' });
+    return await loadDatasetImages(ws, arg, { split: 'validation' });
   } finally {
     ws.close();
   }
@@ -118,7 +114,7 @@ export async function evalCycleGan(
     const side = loaded.spec.size;
     const limit = opts.limit ?? 256;
     const load = async (arg: string, flag: string) => {
-      const paths = await imagePaths(arg, opts.workspace, flag);
+      const paths = await imagePaths(arg, opts.workspace);
       if (paths.length < 2) throw new AppError('INVALID_ARGUMENT', `--${flag} ${arg}: needs at least 2 images, found ${paths.length}`);
       task.report.log('info', `loading ${Math.min(limit, paths.length)} image(s) from ${arg}`);
       return (await loadImageSet(paths, { side, channels: loaded.spec.channels, limit, signal: task.signal })).set;
@@ -137,11 +133,12 @@ export async function evalCycleGan(
 }
 
 export async function runEval(ctx: CommandContext, task: TaskContext): Promise<number> {
-  const run = stringOpt(ctx.values, 'run') ?? stringOpt(ctx.values, 'model');
+  const runArg = stringOpt(ctx.values, 'run') ?? stringOpt(ctx.values, 'model');
   const dataA = stringOpt(ctx.values, 'data-a');
   const dataB = stringOpt(ctx.values, 'data-b');
-  if (!run) throw new UsageError('--run RUN_DIR (a CycleGAN run) is required');
+  if (!runArg) throw new UsageError(`--run RUN (a CycleGAN run: ${RUN_REF_HELP}) is required`);
   if (!dataA || !dataB) throw new UsageError('--data-a DIR and --data-b DIR (held-out images of each set) are required');
+  const run = await resolveRunDir(runArg, ctx.workspace);
   const report = await evalCycleGan({ run, dataA, dataB, limit: intOpt(ctx.values, 'limit'), workspace: ctx.workspace }, task);
   if (ctx.json) {
     ctx.io.out(JSON.stringify(report));

@@ -3,7 +3,7 @@
 // model and by bicubic; PSNR/SSIM on Y with `scale` border pixels cropped.
 import sharp from 'sharp';
 import { AppError } from '../../contract/errors.js';
-import type { TaskContext } from '../../jobs/reporter.js';
+import type { TaskContext } from '../../common/reporter.js';
 import { loadUpscaler, upscaleImage } from '../../inference/upscale.js';
 import type { RawImage } from '../../inference/image-io.js';
 import { psnrY, ssimY } from '../../metrics/psnr-ssim.js';

@@ -95,6 +95,14 @@ export async function truncatedJpeg(): Promise<Buffer> {
  * A zip written by hand (stored or deflated entries, unix modes), so tests can also make the
  * archives a careful writer refuses to: `../` names, symlinks, 20,000 entries in milliseconds.
  */
+// the same Buffer repeated in many entries (zip-bomb tests) is compressed once
+const deflateMemo = new WeakMap<Buffer, Buffer>();
+function deflated(data: Buffer): Buffer {
+  let body = deflateMemo.get(data);
+  if (!body) deflateMemo.set(data, (body = deflateRawSync(data)));
+  return body;
+}
+
 export function makeZip(entries: Array<{ name: string; data: Buffer; mode?: number; compress?: boolean }>): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -102,7 +110,7 @@ export function makeZip(entries: Array<{ name: string; data: Buffer; mode?: numb
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
     const compress = e.compress ?? true;
-    const body = compress ? deflateRawSync(e.data) : e.data;
+    const body = compress ? deflated(e.data) : e.data;
     const crc = crc32(e.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);

@@ -3,7 +3,7 @@
 // Usage: node import-child.js WORKSPACE PATH... ; prints the ImportReport as one JSON line.
 import { openWorkspace } from '../../workspace/workspace.js';
 import { importIntoWorkspace } from '../import.js';
-import { silentReporter } from '../../jobs/reporter.js';
+import { silentReporter } from '../../common/reporter.js';
 
 const [root, ...paths] = process.argv.slice(2);
 const ws = openWorkspace(root);

@@ -1,6 +1,6 @@
 // The batch report: every item with its status, as JSON and CSV.
 import type { BatchItemReport, BatchReport } from '../../contract/batch.js';
-import { writeFileAtomic } from '../../inference/write-file-atomic.js';
+import { writeFileDurable } from '../../common/durable-write.js';
 
 function csvCell(value: string | undefined | null): string {
   const v = value ?? '';
@@ -30,7 +30,7 @@ export async function writeReport(base: string, report: BatchReport): Promise<{ 
   const stem = base.replace(/\.(json|csv)$/i, '');
   const json = `${stem}.json`;
   const csv = `${stem}.csv`;
-  await writeFileAtomic(json, Buffer.from(JSON.stringify(report, null, 2)));
-  await writeFileAtomic(csv, Buffer.from(reportCsv(report.items)));
+  await writeFileDurable(json, Buffer.from(JSON.stringify(report, null, 2)));
+  await writeFileDurable(csv, Buffer.from(reportCsv(report.items)));
   return { json, csv };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../contract/errors.js';
 import { acquireLock } from '../run-lock.js';
-import type { EngineTask } from '../engine-tasks.js';
+import type { EngineTask } from '../engine-task.js';
 
 const CountInput = z.object({
   dir: z.string().min(1),

@@ -23,7 +23,7 @@ import { syntheticImages } from '../../training/testing/family-test-kit.js';
 import { resolveTrainSpec, train } from '../../training/train.js';
 import { insertRun } from '../../workspace/runs-repo.js';
 import { ensureBackend } from '../engine-backend.js';
-import { silentReporter } from '../reporter.js';
+import { silentReporter } from '../../common/reporter.js';
 import sharp from 'sharp';
 import { generateImages } from '../../inference/generate.js';
 import { releaseUpscalers, upscaleFile } from '../../inference/upscale.js';

@@ -1,7 +1,7 @@
 // Engine task 'export-model': a trained run's inference networks written as TF.js layers-model
 // folders. It loads tfjs and a checkpoint, so it runs in the engine, never in the UI process.
 import { z } from 'zod';
-import type { EngineTask } from '../engine-tasks.js';
+import type { EngineTask } from '../engine-task.js';
 
 export const ExportTaskInput = z.object({
   runId: z.string(),

@@ -1,15 +1,13 @@
 // Engine task 'train': one training run, resumable. Holds the run folder's lock for its whole
 // life so no second engine ever writes the same run.
 import { z } from 'zod';
-import { TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
+import { TrainSpec } from '../../contract/runs.js';
 import type { BatchSource } from '../../data/types.js';
-import type { ModelFamily } from '../../models/types.js';
 import { openWorkspace } from '../../workspace/workspace.js';
 import { ensureBackend } from '../engine-backend.js';
-import { importOptional, type EngineTask } from '../engine-tasks.js';
-import type { TaskContext } from '../reporter.js';
+import type { EngineTask } from '../engine-task.js';
 import { acquireLock } from '../run-lock.js';
-import { openTrainSource } from './train-source.js';
+import { buildTrainSource } from '../../tasks/index.js';
 
 export const TrainTaskInput = z.object({
   runId: z.string(),
@@ -22,12 +20,6 @@ export const TrainTaskInput = z.object({
   dataB: z.string().optional(),
 });
 
-type TrainFn = (
-  opts: { spec: TrainSpecInput; runDir: string; source: BatchSource; resume?: boolean },
-  ctx: TaskContext,
-) => Promise<{ step: number; runDir: string; stopped: 'done' | 'paused' | 'cancelled' }>;
-type SpecForRun = (input: TrainSpecInput, runDir: string, resume: boolean) => Promise<TrainSpecInput>;
-
 export const trainTask: EngineTask = async (raw, ctx) => {
   const input = TrainTaskInput.parse(raw);
   const lock = acquireLock(input.runDir, `training job ${ctx.jobId}`);
@@ -36,14 +28,14 @@ export const trainTask: EngineTask = async (raw, ctx) => {
   try {
     const backend = await ensureBackend(input.spec.backend);
     ctx.report.log('info', `training on ${backend}`);
-    const { train, specForRun } = await importOptional<{ train: TrainFn; specForRun: SpecForRun }>('../training/train.js', 'training');
-    await importOptional('../models/index.js', 'model families');
-    const { getFamily } = await importOptional<{ getFamily(id: string): ModelFamily }>('../models/registry.js', 'model registry');
+    // lazy: tfjs and the model families load once the backend is chosen
+    const { train, specForRun } = await import('../../training/train.js');
+    const { getFamily } = await import('../../models/index.js');
     // a resumed run saved before a setting existed keeps its old behaviour, source included
     const spec = await specForRun(input.spec, input.runDir, input.resume);
     const resolved = getFamily(spec.model).resolve(TrainSpec.parse(spec));
     const folders = { ...(input.data ? { data: input.data } : {}), ...(input.dataA ? { dataA: input.dataA } : {}), ...(input.dataB ? { dataB: input.dataB } : {}) };
-    source = await openTrainSource(ws, resolved, folders, ctx);
+    source = await buildTrainSource(ws, resolved, { ...folders, ctx });
     const out = await train({ spec, runDir: input.runDir, source, resume: input.resume }, ctx);
     return { stopped: out.stopped, result: { step: out.step, runId: input.runId, backend } };
   } finally {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
 import { AppError } from '../../contract/errors.js';
-import { silentReporter } from '../../jobs/reporter.js';
+import { silentReporter } from '../../common/reporter.js';
 import { getFamily } from '../index.js';
 import { stepRandom } from '../../training/step-random.js';
 import { memoryBatchSource } from '../../training/memory-source.js';

@@ -4,8 +4,8 @@
 import { invoke, type Input, type MethodName, type Output } from '../contract/api.js';
 import { fromWireError } from '../contract/errors.js';
 import type { JobSummary } from '../contract/jobs.js';
-import type { CommandContext } from '../cli/command.js';
-import { createApp, type App } from './context.js';
+import type { CommandContext } from './command.js';
+import { createApp, type App } from '../handlers/context.js';
 
 export async function withApp<T>(ctx: CommandContext, fn: (app: App) => Promise<T>): Promise<T> {
   const app = await createApp({ workspace: ctx.workspace, transport: 'cli' });

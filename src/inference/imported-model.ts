@@ -14,8 +14,7 @@ import type { CycleGanModel, Direction } from '../models/cyclegan/model.js';
 import '../models/index.js'; // registers our families' custom layers (pixel shuffle, instance norm, reflection pad)
 import { registerEsrganCustomLayers } from '../models/pretrained/custom-layers.js';
 import { loadLayersModelFromDir } from '../models/pretrained/layers-loader.js';
-import type { Upscaler } from '../inference/upscalers.js';
-import type { Stylizer } from '../inference/stylize.js';
+import type { Stylizer, Upscaler } from './predictors.js';
 
 /** Sidecar names: the copy `models import` keeps, then the one `models export` writes. */
 const SIDECARS = ['sidecar.json', 'gan-studio.json'];

@@ -1,0 +1,27 @@
+// The loaded models inference runs, whatever they were loaded from (a run, an imported TF.js
+// folder, a pretrained ESRGAN). Types only, so the loaders (upscalers.ts, stylize.ts,
+// imported-model.ts) share them without importing each other.
+import type * as tf from '@tensorflow/tfjs';
+import type { CycleGanModel } from '../models/cyclegan/model.js';
+
+export interface Upscaler {
+  id: string;
+  scale: number;
+  /** the value range the model takes and gives (0–255 slim/medium, 0–1 thick, −1–1 ours) */
+  inputRange: [number, number];
+  outputRange: [number, number];
+  /** colour channels the model works on */
+  channels: 1 | 3;
+  bytesPerInputPixel?: number;
+  predict(x: tf.Tensor4D): tf.Tensor4D;
+  dispose(): void;
+}
+
+export interface Stylizer {
+  runDir: string;
+  model: CycleGanModel;
+  channels: 1 | 3;
+  /** working bytes per pixel at full resolution (for the tile size) */
+  bytesPerPixel: number;
+  checkpoint: string;
+}
