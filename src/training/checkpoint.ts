@@ -112,9 +112,10 @@ async function bestCheckpoint(runDir: string): Promise<{ name: string; score: nu
  */
 async function pruneCheckpoints(runDir: string, keep: number, savedStep: number): Promise<void> {
   const best = await readPointer(runDir, 'best');
+  const latest = await readPointer(runDir, 'latest');
   const upToSaved = (await stepDirs(runDir)).filter((d) => d.step <= savedStep);
   for (const { name } of upToSaved.slice(Math.max(1, keep))) {
-    if (name !== best) await rm(join(checkpointsDir(runDir), name), { recursive: true, force: true });
+    if (name !== best && name !== latest) await rm(join(checkpointsDir(runDir), name), { recursive: true, force: true });
   }
 }
 
@@ -170,8 +171,9 @@ export async function loadLatestCheckpoint(
     }
     if (skipped.length) {
       log(`newest checkpoint ${skipped.map((s) => `${s.name} (${s.why})`).join(', ')} is unusable; resuming from ${name} instead`);
-      if (options.quarantine) await quarantine(dir, skipped.map((s) => s.name), log);
+      // the pointer first: a crash between the two must not leave it naming a moved folder
       await writeFileDurable(join(dir, 'latest'), name + '\n').catch(() => {});
+      if (options.quarantine) await quarantine(dir, skipped.map((s) => s.name), log);
     }
     return loaded;
   }
