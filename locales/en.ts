@@ -625,6 +625,7 @@ export const en = {
     hint: 'The token was printed once by {command} when it started.',
     submit: 'Sign in',
     wrongToken: 'That token is not right.',
+    tooManyTries: 'Too many wrong tokens: wait a little, then try again.',
   },
 };
 

@@ -626,5 +626,6 @@ export const zhCN: Messages = {
     hint: '令牌在 {command} 启动时打印过一次。',
     submit: '登录',
     wrongToken: '令牌不正确。',
+    tooManyTries: '错误的令牌太多：请稍等片刻再试。',
   },
 };
