@@ -1,7 +1,8 @@
 // Our side of a yardstick pair (bench/pairs.ts): the app's own training step of one network,
 // timed the way bench/pytorch_yardsticks.py times the PyTorch one (warm-up steps, then the
 // median of synced steps). Prints one JSON line.
-//   node dist/bench/train-step.js --net dcgan|cyclegan|esrgan [--steps N] [--warmup N] [--backend wasm]
+//   node dist/bench/train-step.js --net dcgan|cyclegan|esrgan [--steps N] [--warmup N] [--backend wasm] [--profile]
+// --profile prints one more step's time per kernel to stderr (tf.profile) after the timing.
 // The wasm thread count comes from the engine's own rule (GAN_STUDIO_WASM_THREADS or the core
 // count, src/engine/wasm-threads.ts), so the pair measures what the app runs with.
 import * as tf from '@tensorflow/tfjs';
@@ -13,7 +14,7 @@ import { TrainSpec, type TrainSpecInput } from '../src/contract/runs.js';
 import { stepRandom } from '../src/training/step-random.js';
 import type { TrainBatch } from '../src/models/types.js';
 import type { BackendPref } from '../src/contract/system.js';
-import { dcgan32FlopsPerImage, flag, round, timeSteps } from './common.js';
+import { dcgan32FlopsPerImage, flag, profileStep, round, syncedStep, timeSteps } from './common.js';
 
 type Net = 'dcgan' | 'cyclegan' | 'esrgan';
 
@@ -47,6 +48,7 @@ const batch = batchFor(net, spec.batch, spec.size, spec.scale ?? 2);
 const trained = net === 'esrgan' ? [model.networks.G!] : Object.values(model.networks);
 const params = trained.reduce((n, m) => n + m.trainableWeights.reduce((k, w) => k + w.shape.reduce((a, b) => a! * b!, 1)!, 0), 0);
 const timing = await timeSteps(model, batch, spec.batch, steps, warmup);
+if (process.argv.includes('--profile')) await profileStep(() => syncedStep(model, batch, warmup + steps));
 model.dispose();
 tf.dispose(Object.values(batch));
 const { threads, note } = wasmThreads();

@@ -268,6 +268,8 @@ export const en = {
     metricsFailed: 'Could not load metrics',
     selectRun: 'Select {name} to compare',
     stepsOf: '{step} / {total} steps',
+    resumesAt: 'resumes at {step}',
+    resumesAtTitle: 'Resuming starts from the newest checkpoint',
     form: {
       taskHints: { generate: 'Learn to make new images like the dataset', superres: 'Learn to upscale images', cyclegan: 'Learn to turn style A into style B (unpaired)' },
       models: { dcgan: 'DCGAN (convolutional)', vanilla: 'Classic GAN (MLP)', esrgan: 'ESRGAN-style', cyclegan: 'CycleGAN' },
@@ -629,6 +631,7 @@ export const en = {
     hint: 'The token was printed once by {command} when it started.',
     submit: 'Sign in',
     wrongToken: 'That token is not right.',
+    tooManyTries: 'Too many wrong tokens: wait a little, then try again.',
   },
 };
 

@@ -269,6 +269,8 @@ export const zhCN: Messages = {
     metricsFailed: '无法加载指标',
     selectRun: '选择 {name} 进行对比',
     stepsOf: '{step} / {total} 步',
+    resumesAt: '从第 {step} 步继续',
+    resumesAtTitle: '继续训练时从最近的检查点开始',
     form: {
       taskHints: { generate: '学习生成与数据集相似的新图像', superres: '学习放大图像', cyclegan: '学习把风格 A 转换为风格 B（无需成对数据）' },
       models: { dcgan: 'DCGAN（卷积）', vanilla: '经典 GAN（多层感知机）', esrgan: 'ESRGAN 风格', cyclegan: 'CycleGAN' },
@@ -630,5 +632,6 @@ export const zhCN: Messages = {
     hint: '令牌在 {command} 启动时打印过一次。',
     submit: '登录',
     wrongToken: '令牌不正确。',
+    tooManyTries: '错误的令牌太多：请稍等片刻再试。',
   },
 };

@@ -11,10 +11,10 @@ import type { CheckpointInfo } from '../contract/runs.js';
 import type { GanModel } from '../models/types.js';
 import { CHECKPOINT_FORMAT, restoreModel, serializeModel, type CheckpointState } from './checkpoint-format.js';
 import { stateChecksum, verifyCheckpoint } from './checkpoint-verify.js';
+import { checkpointName, checkpointsDir, readPointer, stepDirs } from './checkpoint-dirs.js';
 import { fsyncDir, writeFailure, writeFileDurable, writeFileSynced } from './fs-sync.js';
 
-export const CHECKPOINTS_DIR = 'checkpoints';
-const STEP_DIR = /^step-(\d+)$/;
+export { CHECKPOINTS_DIR, checkpointName, checkpointsDir, resumableStep } from './checkpoint-dirs.js';
 const LEFTOVER = /^\.(tmp|old)-/;
 /** where resume moves checkpoints it skipped as corrupt: kept for inspection, never loaded or pruned */
 const QUARANTINE_PREFIX = 'corrupt-';
@@ -27,37 +27,6 @@ export interface LoadedCheckpoint {
   buffer: Buffer;
 }
 
-export function checkpointName(step: number): string {
-  return `step-${String(step).padStart(6, '0')}`;
-}
-
-export function checkpointsDir(runDir: string): string {
-  return join(runDir, CHECKPOINTS_DIR);
-}
-
-async function readPointer(runDir: string, name: 'latest' | 'best'): Promise<string | null> {
-  try {
-    const value = (await readFile(join(checkpointsDir(runDir), name), 'utf8')).trim();
-    return STEP_DIR.test(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-/** step-* folders, newest first */
-async function stepDirs(runDir: string): Promise<Array<{ name: string; step: number }>> {
-  let names: string[];
-  try {
-    names = await readdir(checkpointsDir(runDir));
-  } catch {
-    return [];
-  }
-  return names
-    .map((name) => ({ name, match: STEP_DIR.exec(name) }))
-    .filter((e) => e.match)
-    .map((e) => ({ name: e.name, step: Number(e.match![1]) }))
-    .sort((a, b) => b.step - a.step);
-}
 
 export interface SaveOptions {
   step: number;
@@ -153,9 +122,10 @@ async function bestCheckpoint(runDir: string): Promise<{ name: string; score: nu
  */
 async function pruneCheckpoints(runDir: string, keep: number, savedStep: number): Promise<void> {
   const best = await readPointer(runDir, 'best');
+  const latest = await readPointer(runDir, 'latest');
   const upToSaved = (await stepDirs(runDir)).filter((d) => d.step <= savedStep);
   for (const { name } of upToSaved.slice(Math.max(1, keep))) {
-    if (name !== best) await rm(join(checkpointsDir(runDir), name), { recursive: true, force: true });
+    if (name !== best && name !== latest) await rm(join(checkpointsDir(runDir), name), { recursive: true, force: true });
   }
 }
 
@@ -211,8 +181,9 @@ export async function loadLatestCheckpoint(
     }
     if (skipped.length) {
       log(`newest checkpoint ${skipped.map((s) => `${s.name} (${s.why})`).join(', ')} is unusable; resuming from ${name} instead`);
-      if (options.quarantine) await quarantine(dir, skipped.map((s) => s.name), log);
+      // the pointer first: a crash between the two must not leave it naming a moved folder
       await writeFileDurable(join(dir, 'latest'), name + '\n').catch(() => {});
+      if (options.quarantine) await quarantine(dir, skipped.map((s) => s.name), log);
     }
     return loaded;
   }

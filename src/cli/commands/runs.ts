@@ -14,7 +14,9 @@ export const runsCommand: Command = {
     return withApp(ctx, async (app) => {
       if (action === 'list') {
         const runs = await call(app, 'runs:list', { includeTrashed: ctx.values.all === true });
-        print(ctx, runs, () => table(runs.map((r) => ({ ...r, steps: `${r.step}/${r.totalSteps}`, quality: formatQuality(r.lastMetrics), trashed: r.trashed ? 'yes' : '' })), ['id', 'name', 'task', 'model', 'state', 'steps', 'quality', 'trashed']));
+        // `resumes at`: the newest checkpoint's step, where a resume really starts (after a kill
+        // the row's step can be past it: 260/400 reported, 240 saved)
+        print(ctx, runs, () => table(runs.map((r) => ({ ...r, steps: `${r.step}/${r.totalSteps}`, 'resumes at': r.resumableStep ?? '-', quality: formatQuality(r.lastMetrics), trashed: r.trashed ? 'yes' : '' })), ['id', 'name', 'task', 'model', 'state', 'steps', 'resumes at', 'quality', 'trashed']));
         return 0;
       }
       if (!id) throw new UsageError(`runs ${action} needs a run: ${RUN_REF_HELP}`);
