@@ -4,10 +4,14 @@
 //   3. copy template.test.ts — expectFamilyBasics checks shapes, finite losses, no tensor leaks
 //      and save → load; the training loop, checkpoints, resume, samples and SWD come for free.
 // This family is deliberately NOT registered in index.ts, so the app never lists it.
-// (Generation families can also reuse common/generator-model.ts, as vanilla and dcgan do.)
+// A generation family's model also has the generator capability (GeneratorModel in
+// common/generator-model.ts: latentSize and generate(z)); it is what `generate`, `interpolate`,
+// batches and `models export` use, and what makes training score it as a generator. A family
+// can instead reuse createGeneratorModel there, as vanilla and dcgan do.
 import * as tf from '@tensorflow/tfjs';
 import { makeGrid } from '../../data/image-io.js';
-import type { GanModel, ModelFamily, ResolvedSpec, StepRandom, TrainBatch } from '../types.js';
+import type { ModelFamily, ResolvedSpec, StepRandom, TrainBatch } from '../types.js';
+import type { GeneratorModel } from '../common/generator-model.js';
 import { discriminatorLoss, generatorLoss, meanProbability } from '../common/losses.js';
 import { createAdam, trainableVariables } from '../common/optimizers.js';
 import { glorotInit, initSeeds } from '../common/init.js';
@@ -19,7 +23,7 @@ const base: PresetValues = {
 };
 const presets: Record<PresetName, PresetValues> = { tiny: base, small: base, default: { ...base, steps: 1000 } };
 
-function createTemplateModel(spec: ResolvedSpec, random: StepRandom): GanModel {
+function createTemplateModel(spec: ResolvedSpec, random: StepRandom): GeneratorModel {
   const zDim = Number(spec.extra.zDim);
   // Seed every initializer from the run seed (initSeeds): fresh runs are reproducible.
   const gSeeds = initSeeds(random, 'G');
@@ -45,6 +49,9 @@ function createTemplateModel(spec: ResolvedSpec, random: StepRandom): GanModel {
     optimizers, // saved via getWeights/setWeights
     lossNames: ['loss/G', 'loss/D', 'D(x)', 'D(G(z))'],
     visualNames: ['fake'],
+    // the generator capability: z [n, zDim] → images [n, H, W, C] in [-1, 1]
+    latentSize: zDim,
+    generate: (z: tf.Tensor2D) => tf.tidy(() => G.apply(z, { training: false }) as tf.Tensor4D),
     trainStep(batch: TrainBatch, step: number) {
       // Everything inside tf.tidy; the returned scalars are the caller's to read and dispose.
       return tf.tidy(() => {
