@@ -371,6 +371,12 @@ export const en = {
     announceDone: 'Training {name}: {state}.',
     noCheckpoints: 'No checkpoint yet: one is written every checkpoint interval and when you pause or stop.',
     score: 'Score',
+    scoreHint: 'KID on digit-classifier features for digit sets, else SWD; lower is better; it picks the best checkpoint',
+    confident: 'Confident',
+    quality: 'Quality',
+    qualityHint: 'lower is better, on held-out images',
+    qualityDigits: 'KID {kid} · {confident} % confident',
+    qualitySwd: 'SWD {swd}',
     savedAt: 'Saved',
     generateHere: 'Generate from here',
     samplesAlt: 'Samples at step {step}',
@@ -625,6 +631,7 @@ export const en = {
     hint: 'The token was printed once by {command} when it started.',
     submit: 'Sign in',
     wrongToken: 'That token is not right.',
+    tooManyTries: 'Too many wrong tokens: wait a little, then try again.',
   },
 };
 

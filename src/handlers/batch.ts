@@ -71,8 +71,8 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
   return {
     'batch:start': async ({ spec }) => {
       const inputs = await Promise.all(spec.inputs.map((p) => ctx.userPath(p)));
-      const out = spec.out ? await ctx.userPath(spec.out) : undefined;
-      const report = spec.report ? await ctx.userPath(spec.report) : undefined;
+      const out = spec.out ? await ctx.userPath(spec.out, 'dir') : undefined;
+      const report = spec.report ? await ctx.userPath(spec.report, 'file') : undefined;
       taskDefinition(spec.task).checkBatch(spec, inputs);
       const resolvedModel = await resolveBatchModel(ctx, spec);
       const id = newJobId('batch');
