@@ -3,6 +3,7 @@
 import '@tensorflow/tfjs-backend-wasm'; // registers the shipped wasm kernels we wrap or replace
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batch-matmul.js';
+import { makeConcatConfig } from './concat.js';
 import { makeSplitVConfig } from './split-v.js';
 import { makeTileConfig } from './tile.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
@@ -34,6 +35,7 @@ export const WASM_TRAINING_KERNELS = [
   'BatchMatMul',
   'Tile',
   'SplitV',
+  'Concat',
 ] as const;
 
 /**
@@ -45,11 +47,13 @@ export function registerWasmTrainingKernels(): void {
   install(conv2dBackpropInputConfig);
   install(depthwiseBackpropFilterConfig);
   install(depthwiseBackpropInputConfig);
-  // These three wrap the shipped kernel, which keeps the cases they do not speed up.
+  // These four wrap the shipped kernel, which keeps the cases they do not speed up.
   const shippedMatMul = getKernel('BatchMatMul', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
   if (shippedMatMul && !shippedMatMul[OURS]) install(makeBatchMatMulConfig(shippedMatMul));
   const shippedTile = getKernel('Tile', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
   if (shippedTile && !shippedTile[OURS]) install(makeTileConfig(shippedTile));
   const shippedSplitV = getKernel('SplitV', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
   if (shippedSplitV && !shippedSplitV[OURS]) install(makeSplitVConfig(shippedSplitV));
+  const shippedConcat = getKernel('Concat', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
+  if (shippedConcat && !shippedConcat[OURS]) install(makeConcatConfig(shippedConcat));
 }

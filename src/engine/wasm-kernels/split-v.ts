@@ -7,16 +7,16 @@
 // run copy per (outer index, part), memcpy-bound.
 import { backend_util, SplitV, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
-type Heap = Float32Array | Int32Array | Uint8Array;
+export type Heap = Float32Array | Int32Array | Uint8Array;
 
 /** The wasm backend's heap API, for any dtype (kernel-utils' Scratch is float32-only). */
-interface HeapBackend {
+export interface HeapBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Heap;
 }
 
 /** Copies `len` elements; `set` (memcpy) wins for long runs, a loop avoids its setup for short ones. */
-function copyRun(src: Heap, from: number, dst: Heap, to: number, len: number): void {
+export function copyRun(src: Heap, from: number, dst: Heap, to: number, len: number): void {
   if (len >= 16) dst.set(src.subarray(from, from + len), to);
   else for (let i = 0; i < len; i++) dst[to + i] = src[from + i]!;
 }
