@@ -103,7 +103,10 @@ export interface CheckpointInfo {
   bytes: number;
   best: boolean;
   latest: boolean;
+  /** what ranks checkpoints (lower is better): KID for digit sets, else SWD (see `scores`) */
   score?: number;
+  /** the quality numbers at this checkpoint: 'quality/kid', 'quality/fid', 'quality/confident', 'quality/is', 'quality/swd' */
+  scores?: Record<string, number>;
 }
 
 /** `id`: the run's id, its unique name or its workspace folder (resolved by the handlers) */
