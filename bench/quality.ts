@@ -16,14 +16,14 @@ import { TrainSpec } from '../src/contract/runs.js';
 import { initTf } from '../src/engine/backends.js';
 import { emojiFolder, mnistDigits } from '../src/data/samples.js';
 import { loadSquare } from '../src/training/folder-source.js';
-import { makeGrid, writeTensorImage } from '../src/inference/image-io.js';
+import { makeGrid, writeTensorImage } from '../src/data/image-io.js';
 import { generationQuality } from '../src/metrics/generation-quality.js';
 import '../src/models/index.js';
 import { latentsForSeeds, isGeneratorModel } from '../src/models/common/generator-model.js';
 import { getFamily } from '../src/models/registry.js';
 import type { ResolvedSpec } from '../src/models/types.js';
 import { memoryBatchSource } from '../src/training/memory-source.js';
-import { stepRandom } from '../src/training/step-random.js';
+import { stepRandom } from '../src/models/step-random.js';
 import { flag } from './common.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
