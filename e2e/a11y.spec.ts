@@ -106,7 +106,7 @@ for (const locale of ['en-US', 'zh-CN'] as const) {
   for (const theme of ['light', 'dark'] as const) {
     test(`every view passes axe in ${locale}, ${theme}`, async ({ browser }) => {
       // axe's colour-contrast pass is the slow part: seconds per view on an idle machine
-      test.setTimeout(300_000);
+      test.setTimeout(420_000);
       const found: string[] = [];
       const page = await open(browser, locale, theme);
       for (const [name, hash] of views(ids)) {
