@@ -267,6 +267,8 @@ export const en = {
     metricsFailed: 'Could not load metrics',
     selectRun: 'Select {name} to compare',
     stepsOf: '{step} / {total} steps',
+    resumesAt: 'resumes at {step}',
+    resumesAtTitle: 'Resuming starts from the newest checkpoint',
     form: {
       taskHints: { generate: 'Learn to make new images like the dataset', superres: 'Learn to upscale images', cyclegan: 'Learn to turn style A into style B (unpaired)' },
       models: { dcgan: 'DCGAN (convolutional)', vanilla: 'Classic GAN (MLP)', esrgan: 'ESRGAN-style', cyclegan: 'CycleGAN' },
@@ -368,6 +370,12 @@ export const en = {
     announceDone: 'Training {name}: {state}.',
     noCheckpoints: 'No checkpoint yet: one is written every checkpoint interval and when you pause or stop.',
     score: 'Score',
+    scoreHint: 'KID on digit-classifier features for digit sets, else SWD; lower is better; it picks the best checkpoint',
+    confident: 'Confident',
+    quality: 'Quality',
+    qualityHint: 'lower is better, on held-out images',
+    qualityDigits: 'KID {kid} · {confident} % confident',
+    qualitySwd: 'SWD {swd}',
     savedAt: 'Saved',
     generateHere: 'Generate from here',
     samplesAlt: 'Samples at step {step}',
@@ -594,6 +602,7 @@ export const en = {
     connection: 'Connection',
     desktop: 'Desktop app',
     browser: 'Browser (gan-studio serve)',
+    signOut: 'Sign out',
     workspace: 'Workspace',
     diskUse: 'Disk use',
     parts: { datasets: 'Datasets', runs: 'Runs', exports: 'Exports', cache: 'Cache', trash: 'Trash' },
@@ -634,6 +643,7 @@ export const en = {
     hint: 'The token was printed once by {command} when it started.',
     submit: 'Sign in',
     wrongToken: 'That token is not right.',
+    tooManyTries: 'Too many wrong tokens: wait a little, then try again.',
   },
 };
 

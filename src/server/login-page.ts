@@ -7,7 +7,7 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-export function loginPage(error?: 'wrongToken', acceptLanguage?: string): string {
+export function loginPage(error?: 'wrongToken' | 'tooManyTries', acceptLanguage?: string): string {
   const locale = matchLocale(acceptLanguageTags(acceptLanguage));
   const t = (key: MessageKey) => escapeHtml(lookup(CATALOGUES[locale], key));
   const message = error ? t(`login.${error}`) : '';

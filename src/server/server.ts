@@ -10,15 +10,17 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { invoke, isMethodName, type Handlers } from '../contract/api.js';
 import { AppError, toWireError } from '../contract/errors.js';
 import { isLifecycleEvent, type JobEvent } from '../contract/events.js';
-import {
-  allowedHostnames, isAllowedHost, isLoopbackHost, isSameOrigin, parseCookies, SessionStore, SESSION_COOKIE, tokensEqual,
-} from './guards.js';
+import { allowedHostnames, isAllowedHost, isLoopbackHost, isSameOrigin } from './guards.js';
 import { readCappedBody, sendFile, sendJson, sendRefusal } from './http-util.js';
 import { loginPage } from './login-page.js';
 import { assertPathsAllowed } from './path-policy.js';
 import { resolveContainedFile } from './safe-path.js';
+import { resolveServedWorkspaceFile } from './served-files.js';
 import { baseSecurityHeaders, FILE_CONTENT_SECURITY_POLICY, uiContentSecurityPolicy } from './security-headers.js';
 import { pruneUploads, receiveUpload, TooLargeError, uploadsRoot } from './upload.js';
+import { DEFAULT_TIMEOUTS, watchBody, type ServerTimeouts } from './body-timeouts.js';
+import type { ThrottleOptions } from './throttle.js';
+import { clientOf, createAuth } from './auth.js';
 
 /** What the server needs from the app (createApp() returns a superset). */
 export interface ServedApp {
@@ -48,6 +50,17 @@ export interface ServerOptions {
   allow?: string[];
   rendererDir?: string;
   limits?: Partial<ServerLimits>;
+  /** body and idle time-outs (tests pass short ones) */
+  timeouts?: Partial<ServerTimeouts>;
+  /** wrong-token backoff and global cap (tests pass small ones) */
+  throttle?: Partial<ThrottleOptions>;
+  /**
+   * the address browsers use when the server sits behind a TLS reverse proxy
+   * (https://studio.example.com): its host name is accepted in Host, and the cookie is Secure
+   */
+  publicUrl?: string;
+  /** where refusals are logged (default: stderr) */
+  log?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -82,16 +95,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { app } = options;
   const rendererDir = options.rendererDir ?? defaultRendererDir();
   const hostnames = allowedHostnames(host);
-  const sessions = new SessionStore();
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const publicUrl = options.publicUrl ? new URL(options.publicUrl) : null;
+  if (publicUrl) hostnames.add(publicUrl.hostname.toLowerCase());
+  const auth = createAuth({ token, throttle: options.throttle, log: options.log ?? ((line) => console.error(line)), secureCookie: publicUrl?.protocol === 'https:' });
   const pathRoots = [uploadsRoot(app.ws.root), ...(options.allow ?? [])];
   void pruneUploads(app.ws.root).catch(() => {});
-
-  function authenticated(req: IncomingMessage): boolean {
-    if (!token) return true;
-    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer !== undefined) return tokensEqual(bearer.trim(), token);
-    return sessions.valid(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
-  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const hostHeader = req.headers.host;
@@ -103,13 +112,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const rawPath = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
     const query = new URLSearchParams(q >= 0 ? rawUrl.slice(q + 1) : '');
     const method = req.method ?? 'GET';
+    // every body is watched until it has all arrived: a trickle or silence gets the socket cut
+    watchBody(req, res, rawPath === '/api/upload'
+      ? { idleMs: timeouts.idleMs, minBytesPerSec: timeouts.uploadMinBytesPerSec, graceMs: timeouts.uploadGraceMs }
+      : { idleMs: timeouts.idleMs, bodyMs: timeouts.bodyMs }, (why) => auth.logRefusal(`slow ${rawPath}`, clientOf(req), `cut ${method} ${rawPath} from ${clientOf(req)}: body ${why}`));
+    if (isCrossSiteFetch(req)) return sendRefusal(res, 403, 'UNAUTHORIZED', 'refused a request another site made (Sec-Fetch-Site)');
     // A write from another site (CSRF) carries its own Origin; reads are harmless but checked too.
     if (!isSameOrigin(header(req, 'origin'), hostHeader)) return sendRefusal(res, 403, 'UNAUTHORIZED', 'refused a request from another origin');
 
     if (rawPath === '/login' && (method === 'GET' || method === 'HEAD')) return sendHtml(res, 200, loginPage(undefined, header(req, 'accept-language')));
-    if (rawPath === '/api/login' && method === 'POST') return login(req, res);
-    if (!authenticated(req)) {
-      if (rawPath.startsWith('/api/') || rawPath.startsWith('/files/')) return sendRefusal(res, 401, 'UNAUTHORIZED', 'sign in first: open /login and type the access token');
+    if (rawPath === '/api/login' && method === 'POST') return auth.login(req, res);
+    if (rawPath === '/api/logout' && method === 'POST') return auth.logout(req, res);
+    const refusal = auth.authenticate(req, res);
+    if (refusal) {
+      if (rawPath.startsWith('/api/') || rawPath.startsWith('/files/') || refusal.status === 429) return auth.refuse(res, refusal);
       res.writeHead(303, { Location: '/login' });
       return void res.end();
     }
@@ -123,32 +139,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (method === 'GET' || method === 'HEAD') return serveRenderer(req, res, rawPath);
     return sendRefusal(res, 405, 'INVALID_ARGUMENT', `${method} ${rawPath} is not supported`);
-  }
-
-  async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-    const body = (await readCappedBody(req, 4096)).toString('utf8');
-    let given = '';
-    if (isForm) given = new URLSearchParams(body).get('token') ?? '';
-    else {
-      try {
-        given = String((JSON.parse(body) as { token?: unknown }).token ?? '');
-      } catch {
-        given = '';
-      }
-    }
-    if (!token || !tokensEqual(given, token)) {
-      // a short pause makes online guessing slower still (256 random bits are the real defence)
-      await new Promise((r) => setTimeout(r, 250));
-      if (isForm) return sendHtml(res, 401, loginPage('wrongToken', header(req, 'accept-language')));
-      return sendRefusal(res, 401, 'UNAUTHORIZED', 'wrong access token');
-    }
-    res.setHeader('Set-Cookie', sessions.cookie(sessions.create()));
-    if (isForm) {
-      res.writeHead(303, { Location: '/' });
-      return void res.end();
-    }
-    sendJson(res, 200, { ok: true, value: { ok: true } });
   }
 
   async function callMethod(req: IncomingMessage, res: ServerResponse, encodedName: string): Promise<void> {
@@ -188,7 +178,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function serveWorkspaceFile(req: IncomingMessage, res: ServerResponse, path: string, attachment: boolean, encoded = false): Promise<void> {
     try {
-      const file = await resolveContainedFile(app.ws.root, path, { decoded: !encoded });
+      const file = await resolveServedWorkspaceFile(app.ws.root, path, { decoded: !encoded });
       const name = file.split(/[\\/]/).pop() ?? 'download';
       await sendFile(req, res, file, {
         'Content-Security-Policy': FILE_CONTENT_SECURITY_POLICY,
@@ -233,8 +223,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/api/events') return refuseUpgrade(socket, 404, 'Not Found');
     if (!isAllowedHost(req.headers.host, hostnames)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (!isSameOrigin(header(req, 'origin'), req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (!authenticated(req)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (!isSameOrigin(header(req, 'origin'), req.headers.host) || isCrossSiteFetch(req)) return refuseUpgrade(socket, 403, 'Forbidden');
+    const refusal = auth.authenticate(req);
+    if (refusal) return refuseUpgrade(socket, refusal.status, refusal.status === 429 ? 'Too Many Requests' : 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (client) => {
       alive.set(client, true);
       client.on('pong', () => alive.set(client, true));
@@ -269,8 +260,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sendRefusal(res, 500, wire.code, wire.message);
     });
   });
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 0; // uploads of big zips may take a while; headers may not
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = 0; // uploads of big zips may take a while: watchBody judges bodies by progress instead
   server.on('upgrade', onUpgrade);
 
   let port = options.port ?? 7860;
@@ -299,6 +290,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     },
   };
+}
+
+/**
+ * A browser says who made a request. Another site (`cross-site`) never gets an answer, on any
+ * route: an `<img src=…/files/…>` on a web page carries no Origin, but it carries this. A
+ * `same-site` request (another port on this very host, e.g. a local dev server) may only be a
+ * top-level navigation, the way a user follows a link.
+ */
+function isCrossSiteFetch(req: IncomingMessage): boolean {
+  const site = header(req, 'sec-fetch-site');
+  if (site === 'cross-site') return true;
+  return site === 'same-site' && header(req, 'sec-fetch-mode') !== 'navigate';
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
