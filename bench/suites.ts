@@ -48,5 +48,7 @@ export const SUITES: Suite[] = [
   nodeSuite('sr-train', 'Super-resolution ×2 training (esrgan small)', 'sr-train.js', { quick: 10, full: 35 }),
   nodeSuite('generate', 'Generation: generator inference, batch 64', 'generate.js', { quick: 12, full: 25 }),
   nodeSuite('memory', 'Memory over long training runs', 'memory.js', { quick: 25, full: 120 }),
+  // the compiled WebGPU step (issue #19); runs on llvmpipe, where only dispatch counts and encode time mean anything
+  nodeSuite('webgpu-compiled', 'Compiled WebGPU training step vs tfjs-webgpu', 'webgpu-compiled.js', { quick: 90, full: 180 }),
   nodeSuite('scaling', 'DCGAN training vs image and batch size', 'scaling.js', { quick: 45, full: 160 }),
 ];
