@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   writeFileSync(join(RESULTS, 'machine.json'), JSON.stringify(machine, null, 2) + '\n');
   for (const suite of SUITES) {
-    if (only && !only.has(suite.name)) continue;
+    if (only ? !only.has(suite.name) : suite.optIn) continue;
     const expected = quick ? suite.expectS.quick : suite.expectS.full;
     if (expected === 0) continue; // not part of a quick run (a pair suite measures the same thing)
     const gate = await waitForQuiet(Math.min(maxWaitS, Math.max(0, budgetS - (Date.now() - t0) / 1000 - expected)), (line) => console.error(`\n${line}`));
