@@ -14,6 +14,8 @@ module.exports = {
   directories: { output: 'release', buildResources: 'assets' },
   files: [
     'dist/src/**/*.js',
+    // the message catalogues the server's login page reads (the renderer bundles its own copy)
+    'dist/locales/**/*.js',
     'dist/electron/**/*.js',
     'dist/electron/preload.cjs',
     'dist/renderer/**/*',

@@ -117,7 +117,7 @@ export async function profileStep(step: () => void | Promise<void>): Promise<voi
     byKernel.set(k.name, e);
     total += ms;
   }
-  const top = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+  const top = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(process.env.GAN_STUDIO_PROFILE_TOP ?? 12));
   console.error(`  step ${wall.toFixed(0)} ms wall (profiled), kernel time ${total.toFixed(0)} ms in ${info.kernels.length} kernel calls; top kernels:`);
   for (const [name, e] of top) {
     console.error(`  ${name.padEnd(24)} ${e.ms.toFixed(0).padStart(6)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)}% (${e.calls} calls)`);

@@ -30,7 +30,7 @@ const wasmKernels: Render = (d) => {
       ['wasm, batch 64', fmt(num(dc.wasm_batch64_images_per_s))],
       ...(num(dc.cpu_batch8_images_per_s) !== null ? [['cpu, batch 8', fmt(num(dc.cpu_batch8_images_per_s))]] : []),
     ]),
-    ...bound('one core: wasm threads do not engage in Node (tfjs #3830), and a 128-bit SIMD core tops out near 50 GFLOP/s. About 80% of a step is now convolution inside the wasm backend’s XNNPACK. The shipped wasm backend has no Conv2DBackpropFilter; the pure-JS cpu one is a naive loop (~0.005 GFLOP/s). What was done to make it faster, each change’s predicted and measured gain: the optimisation log in [src/engine/README.md](src/engine/README.md#optimisation-log-predicted-vs-measured).'),
+    ...bound('one core per XNNPACK thread (tfjs keeps wasm threads off in Node; src/engine/wasm-threads.ts turns them on, one per core up to 4 by default since issue #20), and a 128-bit SIMD core tops out near 50 GFLOP/s. About 80% of a step is now convolution inside the wasm backend’s XNNPACK. The shipped wasm backend has no Conv2DBackpropFilter; the pure-JS cpu one is a naive loop (~0.005 GFLOP/s). What was done to make it faster, each change’s predicted and measured gain: the optimisation log in [src/engine/README.md](src/engine/README.md#optimisation-log-predicted-vs-measured).'),
   ];
 };
 

@@ -12,12 +12,14 @@ beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'gan-protocol-'));
   roots = { renderer: join(base, 'renderer'), workspace: join(base, 'ws') };
   await mkdir(join(roots.renderer, 'assets'), { recursive: true });
-  await mkdir(join(roots.workspace, 'runs', 'r1'), { recursive: true });
+  await mkdir(join(roots.workspace, 'runs', 'r1', 'samples'), { recursive: true });
   await writeFile(join(roots.renderer, 'index.html'), '<!doctype html>');
   await writeFile(join(roots.renderer, 'assets', 'app.js'), '');
-  await writeFile(join(roots.workspace, 'runs', 'r1', 'sample 1.png'), 'png');
+  await writeFile(join(roots.workspace, 'runs', 'r1', 'samples', 'sample 1.png'), 'png');
+  for (const f of ['catalog.sqlite', 'catalog.sqlite-wal', 'catalog.sqlite-shm', 'runs/r1/.lock', 'runs/r1/train.log']) await writeFile(join(roots.workspace, f), 'internal');
+  await symlink(join(roots.workspace, 'catalog.sqlite'), join(roots.workspace, 'runs', 'r1', 'samples', 'db.png'));
   await writeFile(join(base, 'secret.txt'), 'secret');
-  await symlink(join(base, 'secret.txt'), join(roots.workspace, 'runs', 'r1', 'out.png'));
+  await symlink(join(base, 'secret.txt'), join(roots.workspace, 'runs', 'r1', 'samples', 'out.png'));
 });
 afterAll(async () => {
   await rm(base, { recursive: true, force: true });
@@ -35,7 +37,7 @@ describe('app:// protocol', () => {
   });
 
   it('serves workspace files as sandboxed data', async () => {
-    const r = await resolveAppRequest('app://workspace/runs/r1/sample%201.png', roots);
+    const r = await resolveAppRequest('app://workspace/runs/r1/samples/sample%201.png', roots);
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(r.headers['Content-Type']).toBe('image/png');
@@ -59,13 +61,20 @@ describe('app:// protocol', () => {
     expect(await resolveAppRequest(url, roots)).toMatchObject({ ok: false, status: 403 });
   });
 
+  it.each([
+    'app://workspace/catalog.sqlite', 'app://workspace/catalog.sqlite-wal', 'app://workspace/catalog.sqlite-shm',
+    'app://workspace/runs/r1/.lock', 'app://workspace/runs/r1/train.log', 'app://workspace/runs/r1/samples/db.png',
+  ])('refuses %s: the same allow-rule as the server', async (url) => {
+    expect(await resolveAppRequest(url, roots)).toMatchObject({ ok: false, status: 403 });
+  });
+
   it('refuses a symlink that points out of the workspace', async () => {
-    expect(await resolveAppRequest('app://workspace/runs/r1/out.png', roots)).toMatchObject({ ok: false, status: 403 });
+    expect(await resolveAppRequest('app://workspace/runs/r1/samples/out.png', roots)).toMatchObject({ ok: false, status: 403 });
   });
 
   it('answers 404 for other hosts and missing files', async () => {
     expect(await resolveAppRequest('app://evil/index.html', roots)).toMatchObject({ ok: false, status: 404 });
-    expect(await resolveAppRequest('app://workspace/runs/none.png', roots)).toMatchObject({ ok: false, status: 404 });
+    expect(await resolveAppRequest('app://workspace/runs/r1/samples/none.png', roots)).toMatchObject({ ok: false, status: 404 });
     expect(await resolveAppRequest('file:///etc/passwd', roots)).toMatchObject({ ok: false, status: 404 });
   });
 });

@@ -1,11 +1,12 @@
 // app://studio/… serves the built UI and app://workspace/… serves workspace files, both through
-// the core's contained-path resolver and with a strict CSP header. Never file://.
+// the core's contained-path resolver and with a strict CSP header; workspace files also pass the
+// server's allow-rule (pictures and exports only, never the catalog). Never file://.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { CustomScheme, Protocol } from 'electron';
 import {
-  baseSecurityHeaders, contentTypeFor, FILE_CONTENT_SECURITY_POLICY, resolveContainedFile, uiContentSecurityPolicy,
+  baseSecurityHeaders, contentTypeFor, FILE_CONTENT_SECURITY_POLICY, resolveContainedFile, resolveServedWorkspaceFile, uiContentSecurityPolicy,
 } from '../src/index.js';
 import { toWireError } from '../src/contract/errors.js';
 
@@ -47,7 +48,8 @@ export async function resolveAppRequest(url: string, roots: ProtocolRoots): Prom
       const file = await resolveContainedFile(roots.renderer, wantsFile ? rawPath : 'index.html');
       return { ok: true, file, headers: { ...baseSecurityHeaders(STUDIO_CSP), 'Content-Type': contentTypeFor(file) } };
     }
-    const file = await resolveContainedFile(roots.workspace, rawPath);
+    // the same allow-rule as the server's /files/: pictures and exports, never the catalog
+    const file = await resolveServedWorkspaceFile(roots.workspace, rawPath);
     return {
       ok: true,
       file,

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
-const roots = ['src', 'electron', 'bench', 'scripts'];
+const roots = ['src', 'locales', 'electron', 'bench', 'scripts'];
 
 function collect(dir, out) {
   if (!existsSync(dir)) return out;

@@ -3,6 +3,8 @@
 // the work per step). Without one: the step's FLOPs over the backend's measured GFLOP/s (the probe
 // system:info runs) times an efficiency factor — GAN steps reach roughly 30% of the matmul probe.
 import type { RunSummary } from '../../src/contract/index.js';
+import { formatInteger } from './format.js';
+import { t } from './i18n.svelte.js';
 
 type Shape = { size: number; batch: number };
 /** Each preset's image size and batch, as declared in src/models/<family>/index.ts. */
@@ -65,13 +67,13 @@ export function estimatePer1000(opts: EstimateInput): Estimate | null {
   const best = candidates[0];
   if (best) {
     const measured = secondsPerStep(best.run) * 1000;
-    const on = best.run.backend ? `on ${best.run.backend}` : 'backend not recorded';
+    const on = best.run.backend ? t('train.basis.onBackend', { backend: best.run.backend }) : t('train.basis.noBackend');
     const same = best.run.spec.preset === opts.preset && !!wanted && !!best.shape && best.shape.size === wanted.size && best.shape.batch === wanted.batch;
-    if (same) return { secondsPer1000: measured, source: 'run', runId: best.run.id, basis: `from run “${best.run.name}” (${best.run.step.toLocaleString()} steps, ${on})` };
+    if (same) return { secondsPer1000: measured, source: 'run', runId: best.run.id, basis: t('train.basis.fromRun', { name: best.run.name, steps: formatInteger(best.run.step), on }) };
     if (wanted && best.shape) {
       return {
         secondsPer1000: measured * (workOf(wanted) / workOf(best.shape)), source: 'scaled', runId: best.run.id,
-        basis: `scaled from run “${best.run.name}” (${best.shape.size} px, batch ${best.shape.batch} → ${wanted.size} px, batch ${wanted.batch}; ${on})`,
+        basis: t('train.basis.scaledFromRun', { name: best.run.name, size: best.shape.size, batch: best.shape.batch, wantedSize: wanted.size, wantedBatch: wanted.batch, on }),
       };
     }
   }
@@ -81,7 +83,7 @@ export function estimatePer1000(opts: EstimateInput): Estimate | null {
   const gflopPerStep = perImage * ((wanted.size * wanted.size) / (base.size * base.size)) * wanted.batch;
   return {
     secondsPer1000: (gflopPerStep / (opts.gflops * EFFICIENCY)) * 1000, source: 'estimated',
-    basis: `estimated from the ${opts.backend ?? 'chosen'} backend's measured speed (${Math.round(opts.gflops)} GFLOP/s); a run of this model gives a real figure`,
+    basis: t('train.basis.fromBackend', { backend: opts.backend ?? t('train.basis.chosenBackend'), gflops: Math.round(opts.gflops) }),
   };
 }
 

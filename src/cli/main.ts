@@ -35,6 +35,24 @@ export function usage(): string {
   ].join('\n');
 }
 
+/** What a bare `gan-studio` prints: the first hour in three commands, then where help is. */
+export function startHere(): string {
+  return [
+    'GAN Studio — train GANs on your own images, on this machine.',
+    '',
+    'Start here:',
+    '  1. a ready-to-train sample dataset (handwritten digits)',
+    '       gan-studio import --sample mnist',
+    '  2. a tiny model, trained in seconds on a CPU (--preset small learns real digits in ~20 minutes)',
+    '       gan-studio train --data mnist --model dcgan --preset tiny --name first',
+    '  3. the studio in your browser, with that run\'s curves and samples (the desktop app: npm start)',
+    '       gan-studio serve',
+    '',
+    'Then: `gan-studio generate --run first --count 16 --grid --out ./first-out`.',
+    'Every command: `gan-studio --help`. Which CPU/GPU backend is used, and why: `gan-studio doctor`.',
+  ].join('\n');
+}
+
 export function commandHelp(cmd: Command): string {
   const opts = Object.entries(cmd.options).map(([name, o]) => `  --${name}${o.type === 'string' ? ' VALUE' : ''}`);
   // every command that takes a run resolves it the same way (src/workspace/run-ref.ts)
@@ -51,9 +69,13 @@ const defaultIo: CliIo = {
 export async function main(argv: string[], rawIo: CliIo = defaultIo): Promise<number> {
   const io = terminalSafeIo(rawIo);
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    io.out(startHere());
+    return EXIT.ok;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
-    return name ? EXIT.ok : EXIT.usage;
+    return EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
     io.out(version());

@@ -10,6 +10,7 @@ import { batchMethods } from './batch.js';
 import { galleryMethods } from './gallery.js';
 import { generateMethods, modelsMethods } from './models.js';
 import { compareMethods } from './compare.js';
+import { settingsMethods } from './settings.js';
 
 export const methods = {
   ...systemMethods,
@@ -21,6 +22,7 @@ export const methods = {
   ...modelsMethods,
   ...generateMethods,
   ...compareMethods,
+  ...settingsMethods,
 };
 
 export type Methods = typeof methods;

@@ -2,6 +2,12 @@ import { z } from 'zod';
 
 /** Workspace items are referred to by id, never by path. */
 export const Id = z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, 'ids use letters, digits, . _ -');
+/**
+ * A checkpoint of a run: its folder name (`step-000500`), or the `latest` / `best` pointer.
+ * Never a path: it is looked up inside the run's checkpoints folder.
+ */
+export const CHECKPOINT_NAME = /^(step-\d{6,12}|latest|best)$/;
+export const CheckpointName = z.string().max(20).regex(CHECKPOINT_NAME, 'a checkpoint is step-NNNNNN (its folder name), latest or best');
 export const Empty = z.object({}).strict().default({});
 export const Page = z.object({
   offset: z.number().int().min(0).default(0),

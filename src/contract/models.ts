@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Empty, RunRefText, Task, UserPath, method } from './common.js';
+import { CheckpointName, Empty, RunRefText, Task, UserPath, method } from './common.js';
 
 export interface ModelInfo {
   /** a run id for trained models, or a pretrained id such as 'esrgan-slim-x2' */
@@ -50,14 +50,14 @@ export const modelsMethods = {
     z.object({ path: UserPath, sidecar: ModelSidecar.optional() }).strict(),
   ),
   /** `zip`: also pack the folder as `<path>.zip` (browser mode downloads that) */
-  'models:export': method<{ path: string; zip?: string }>()(z.object({ id: RunRefText, out: UserPath.optional(), checkpoint: z.string().max(100).optional(), zip: z.boolean().optional() }).strict()),
+  'models:export': method<{ path: string; zip?: string }>()(z.object({ id: RunRefText, out: UserPath.optional(), checkpoint: CheckpointName.optional(), zip: z.boolean().optional() }).strict()),
 };
 
 export const generateMethods = {
   'generate:images': method<{ items: string[] }>()(
     z.object({
       runId: RunRefText,
-      checkpoint: z.string().max(100).optional(),
+      checkpoint: CheckpointName.optional(),
       count: z.number().int().min(1).max(1024).default(16),
       seed: z.number().int().min(0).default(0),
       grid: z.boolean().default(false),
@@ -66,7 +66,7 @@ export const generateMethods = {
   'generate:interpolate': method<{ items: string[]; gif: string | null }>()(
     z.object({
       runId: RunRefText,
-      checkpoint: z.string().max(100).optional(),
+      checkpoint: CheckpointName.optional(),
       from: z.number().int().min(0),
       to: z.number().int().min(0),
       frames: z.number().int().min(2).max(240).default(16),

@@ -66,8 +66,14 @@ export interface RunSummary {
   state: RunState;
   createdAt: number;
   updatedAt: number;
+  /** the last step the run reported (after a crash it may be past its last checkpoint) */
   step: number;
   totalSteps: number;
+  /**
+   * the step a resume starts from: the newest checkpoint's (null: none yet, a resume starts
+   * over). Filled by runs:list and runs:get from the run folder.
+   */
+  resumableStep?: number | null;
   spec: TrainSpec;
   /** last known values, e.g. { 'loss/G': 1.2 } */
   lastMetrics: Record<string, number>;
@@ -97,7 +103,10 @@ export interface CheckpointInfo {
   bytes: number;
   best: boolean;
   latest: boolean;
+  /** what ranks checkpoints (lower is better): KID for digit sets, else SWD (see `scores`) */
   score?: number;
+  /** the quality numbers at this checkpoint: 'quality/kid', 'quality/fid', 'quality/confident', 'quality/is', 'quality/swd' */
+  scores?: Record<string, number>;
 }
 
 /** `id`: the run's id, its unique name or its workspace folder (resolved by the handlers) */

@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { srPairSource } from './sr-pairs.js';
 import { jpegSimulate, resizeBicubic, degrade, seededRandom, type Pixels } from './sr-degrade.js';
-import '../data/sr-source.js';
-import { getSourceBuilder } from '../training/source-builders.js';
+import { getSourceBuilder } from '../tasks/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -186,6 +186,45 @@ describe('wasm conv gradients match cpu', () => {
     want.forEach((w, i) => expectClose(got[i]!, w));
   });
 
+  it('split (the concat gradient) on every axis, uneven parts, int32 and bool', async () => {
+    const run = (): tf.Tensor[] => {
+      const x = tf.tensor4d(data(2 * 3 * 5 * 72, 16), [2, 3, 5, 72]);
+      return [
+        ...tf.split(x, [24, 12, 12, 24], 3), // an ESRGAN dense block's channel groups
+        ...tf.split(x, [1, 2], 1),
+        ...tf.split(x, 2, 0),
+        ...tf.split(x, [2, -1, 1], 2),
+        ...tf.split(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32'), [1, 2], 1).map((t) => t.toFloat()),
+        ...tf.split(tf.tensor2d([true, false, true, true], [2, 2], 'bool'), 2, 1).map((t) => t.toFloat()),
+        // and through autodiff: concat's gradient is a split of dy
+        tf.grad((a: tf.Tensor) => tf.concat([a, a.mul(2), a.square()], 3).mul(tf.tensor(data(2 * 3 * 5 * 216, 17), [2, 3, 5, 216])).sum())(x),
+      ];
+    };
+    const want = await on('cpu', run);
+    const got = await on('wasm', run);
+    want.forEach((w, i) => expectClose(got[i]!, w));
+  });
+
+  it('concat on every axis, two to five parts, int32, bool and empty parts', async () => {
+    const run = (): tf.Tensor[] => {
+      const a = tf.tensor4d(data(2 * 3 * 5 * 24, 18), [2, 3, 5, 24]);
+      const b = tf.tensor4d(data(2 * 3 * 5 * 12, 19), [2, 3, 5, 12]);
+      const c = tf.tensor4d(data(2 * 3 * 5 * 7, 20), [2, 3, 5, 7]);
+      return [
+        tf.concat([a, b, b, c, a], 3), // an ESRGAN dense block's last join (runs under and over 16)
+        tf.concat([a, a.mul(2)], 0),
+        tf.concat([b.slice([0, 0, 0, 0], [2, 1, 5, 12]), b], 1),
+        tf.concat([c, c.reshape([2, 3, 7, 5]).transpose([0, 1, 3, 2])], 2),
+        tf.concat([tf.tensor2d([1, 2], [1, 2], 'int32'), tf.tensor2d([3], [1, 1], 'int32')], 1).toFloat(),
+        tf.concat([tf.tensor1d([true], 'bool'), tf.tensor1d([false, true], 'bool')]).toFloat(),
+        tf.concat([tf.zeros([2, 0]), tf.ones([2, 3])], 1),
+      ];
+    };
+    const want = await on('cpu', run);
+    const got = await on('wasm', run);
+    want.forEach((w, i) => expectClose(got[i]!, w));
+  });
+
   it('matMul with transposed operands', async () => {
     const run = (): tf.Tensor[] => {
       const a = tf.tensor2d(data(37 * 19, 10), [37, 19]);

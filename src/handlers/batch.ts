@@ -10,7 +10,7 @@ import { readJsonFile } from '../common/json-file.js';
 import { PLAN_FILE, readBatchPlan } from '../jobs/batch/batch-task.js';
 import { settingsHash } from '../jobs/batch/manifest.js';
 import { planBatch } from '../jobs/batch/plan.js';
-import type { BatchModel, FrozenBatch } from '../jobs/batch/processors.js';
+import { taskDefinition, type BatchModel, type FrozenBatch } from '../tasks/index.js';
 import { buildReport } from '../jobs/batch/report.js';
 import { newJobId } from '../jobs/job-manager.js';
 import { writeFileDurable } from '../common/durable-write.js';
@@ -43,7 +43,7 @@ export async function resolveBatchModel(ctx: AppContext, spec: Pick<BatchSpec, '
     if (imported.info.task !== spec.task) throw new AppError('INVALID_ARGUMENT', `model ${spec.model} is a ${imported.info.task} model, not ${spec.task}`);
     return { kind: 'imported', id: spec.model, dir: imported.dir };
   }
-  if (spec.task === 'superres') {
+  if (taskDefinition(spec.task).pretrained) {
     const id = await resolvePretrained(spec.model, spec.scale);
     if (id) return { kind: 'pretrained', id };
   }
@@ -63,11 +63,7 @@ function findRun(ctx: AppContext, ref: string): RunSummary | null {
 
 /** What the job lists show: "Upscale ×4 with esrgan-slim: 40 files", "Stylize A→B with my-run: 3 files". */
 export function batchTitle(spec: Pick<BatchSpec, 'task' | 'model' | 'scale' | 'direction'>, runName: string | undefined, count: number): string {
-  const model = runName ?? spec.model;
-  if (spec.task === 'generate') return `Generate ${count} image${count === 1 ? '' : 's'} with ${model}`;
-  const files = `${count} file${count === 1 ? '' : 's'}`;
-  if (spec.task === 'cyclegan') return `Stylize ${spec.direction === 'b2a' ? 'B→A' : 'A→B'} with ${model}: ${files}`;
-  return `Upscale${spec.scale ? ` ×${spec.scale}` : ''} with ${model}: ${files}`;
+  return taskDefinition(spec.task).batchTitle(spec, runName ?? spec.model, count);
 }
 
 export function batchHandlers(ctx: AppContext): BatchHandlers {
@@ -75,11 +71,9 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
   return {
     'batch:start': async ({ spec }) => {
       const inputs = await Promise.all(spec.inputs.map((p) => ctx.userPath(p)));
-      const out = spec.out ? await ctx.userPath(spec.out) : undefined;
-      const report = spec.report ? await ctx.userPath(spec.report) : undefined;
-      if (spec.task !== 'generate' && !inputs.length) throw new AppError('INVALID_ARGUMENT', `a ${spec.task} batch needs at least one input file, folder or zip`);
-      if (spec.task === 'generate' && !spec.count) throw new AppError('INVALID_ARGUMENT', 'a generate batch needs count (how many images)');
-      if (spec.task === 'cyclegan' && !spec.direction) throw new AppError('INVALID_ARGUMENT', 'a cyclegan batch needs direction a2b or b2a');
+      const out = spec.out ? await ctx.userPath(spec.out, 'dir') : undefined;
+      const report = spec.report ? await ctx.userPath(spec.report, 'file') : undefined;
+      taskDefinition(spec.task).checkBatch(spec, inputs);
       const resolvedModel = await resolveBatchModel(ctx, spec);
       const id = newJobId('batch');
       const dir = jobDir(ctx, id);

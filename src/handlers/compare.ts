@@ -17,6 +17,7 @@ import { psnrY, ssimY } from '../metrics/psnr-ssim.js';
 import { getGalleryItem } from '../workspace/gallery-repo.js';
 import { batchItems, getJob } from '../workspace/jobs-repo.js';
 import { batchHandlers, DEFAULT_MAX_PIXELS, jobDir } from './batch.js';
+import { taskDefinition } from '../tasks/index.js';
 import type { AppContext } from './app-context.js';
 import { workspaceRelative } from './gallery-record.js';
 
@@ -44,7 +45,7 @@ export function compareHandlers(ctx: AppContext): CompareHandlers {
       const source = await resolveInput(ctx, spec.input, spec.galleryId);
       const meta = await sharp(source, { limitInputPixels: DEFAULT_MAX_PIXELS }).metadata().catch(() => null);
       if (!meta?.width || !meta.height) throw new AppError('CORRUPT_IMAGE', `${source} is not a readable image; pick a PNG, JPEG or WebP file`);
-      if (spec.task === 'cyclegan' && spec.sides.some((s) => !s.direction)) throw new AppError('INVALID_ARGUMENT', 'style transfer needs a direction (a2b or b2a) for each model');
+      if (taskDefinition(spec.task).compare.direction && spec.sides.some((s) => !s.direction)) throw new AppError('INVALID_ARGUMENT', 'style transfer needs a direction (a2b or b2a) for each model');
       const id = `cmp-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
       const dir = compareDir(ctx, id);
       await mkdir(dir, { recursive: true });
@@ -131,7 +132,7 @@ async function resultOf(ctx: AppContext, record: CompareRecord): Promise<Compare
     const file = join(dir, SIDE_BY_SIDE);
     if (!existsSync(file)) await composeSideBySide(sides.map((s) => join(ctx.ws.root, s.output!)), file);
     sideBySide = workspaceRelative(ctx.ws, file);
-    if (record.task === 'superres') {
+    if (taskDefinition(record.task).compare.fidelity) {
       const scores = await cachedFidelity(join(dir, METRICS), join(ctx.ws.root, record.input), sides.map((s) => join(ctx.ws.root, s.output!)));
       sides.forEach((s, i) => Object.assign(s, scores[i]));
     }

@@ -1,8 +1,6 @@
 // createApp: one workspace, one job manager (with its engine process) and every handler of the
 // contract. Electron IPC, the HTTP server and the CLI all wrap the same App.
-import { isAbsolute, resolve } from 'node:path';
-import { realpath } from 'node:fs/promises';
-import { AppError } from '../contract/errors.js';
+import { resolve } from 'node:path';
 import type { Handlers } from '../contract/api.js';
 import type { JobEvent } from '../contract/events.js';
 import { JobManager } from '../jobs/job-manager.js';
@@ -11,6 +9,9 @@ import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { galleryHooks } from './gallery-record.js';
 import type { AppContext, Transport } from './app-context.js';
 import { createHandlers } from './index.js';
+import { checkUserPath } from './user-paths.js';
+
+export { checkUserPath, type UserPathUse } from './user-paths.js';
 
 export type { AppContext, Transport };
 
@@ -48,7 +49,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ws,
     jobs,
     transport: opts.transport,
-    userPath: (p) => checkUserPath(p, allow),
+    userPath: (p, use) => checkUserPath(p, allow, use),
   };
   let closed = false;
   return {
@@ -64,24 +65,4 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ws.close();
     },
   };
-}
-
-async function real(p: string): Promise<string> {
-  try {
-    return await realpath(p);
-  } catch {
-    return p; // not there yet (an output folder): judged by its spelled path
-  }
-}
-
-export async function checkUserPath(path: string, allow: string[] | undefined): Promise<string> {
-  const abs = resolve(path);
-  if (!allow) return abs;
-  if (!isAbsolute(path)) throw new AppError('PATH_NOT_ALLOWED', `"${path}" is not an absolute path on this machine`);
-  const target = await real(abs);
-  for (const root of allow) {
-    const r = await real(root);
-    if (target === r || target.startsWith(r.endsWith('/') ? r : `${r}/`)) return abs;
-  }
-  throw new AppError('PATH_NOT_ALLOWED', `${path} is outside the folders this server may use; upload the files, or start the server with --allow DIR`);
 }

@@ -43,7 +43,10 @@ function keepBeforeCopy(ws: Workspace, id: string, source: string): string | nul
 export function galleryHooks(ws: Workspace): JobHooks {
   return {
     onMetrics(job, step, values) {
-      if (job.runId) updateRun(ws.catalog, job.runId, { step, lastMetrics: values });
+      if (!job.runId) return;
+      // quality/* values arrive only at checkpoints: keep the last ones between loss updates
+      const kept = Object.entries(getRun(ws.catalog, job.runId)?.lastMetrics ?? {}).filter(([k]) => k.startsWith('quality/') && !(k in values));
+      updateRun(ws.catalog, job.runId, { step, lastMetrics: { ...Object.fromEntries(kept), ...values } });
     },
     onOutput(job, note) {
       const rel = workspaceRelative(ws, note.path);

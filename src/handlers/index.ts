@@ -9,6 +9,7 @@ import { galleryHandlers } from './gallery.js';
 import { jobsHandlers } from './jobs.js';
 import { modelsHandlers } from './models.js';
 import { runsHandlers } from './runs.js';
+import { settingsHandlers } from './settings.js';
 import { systemHandlers } from './system.js';
 
 export function createHandlers(ctx: AppContext): Handlers {
@@ -21,6 +22,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...galleryHandlers(ctx),
     ...modelsHandlers(ctx),
     ...compareHandlers(ctx),
+    ...settingsHandlers(ctx),
   } satisfies Handlers;
 }
 

@@ -1,8 +1,8 @@
 // models:* and generate:* — trained runs, the pretrained ESRGANs and imported TF.js models as
 // one list; importing validates a model folder (every weight file inside it, byte counts right).
 import { existsSync } from 'node:fs';
-import { cp, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { cp, lstat, mkdir, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../contract/api.js';
 import { parseJsonText, readJsonFile } from '../common/json-file.js';
@@ -13,7 +13,7 @@ import { listRuns } from '../workspace/runs-repo.js';
 import { folderBytes } from '../workspace/workspace.js';
 import type { AppContext } from './app-context.js';
 import { requireRun, runDir, runFolderFacts } from './runs.js';
-import { validateModelFolder } from './model-folder.js';
+import { copyTreeFile, MAX_SIDECAR_BYTES, readTreeFile, validateModelFolder, type ModelFile } from './model-folder.js';
 import { zipFiles } from '../common/zip-files.js';
 
 type ModelsHandlers = Pick<Handlers, 'models:list' | 'models:import' | 'models:export' | 'generate:images' | 'generate:interpolate'>;
@@ -101,16 +101,21 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       return [...trained, ...shipped, ...imported];
     },
     'models:import': async ({ path, sidecar }) => {
+      // the path as given may not be a link (checked before userPath resolves it to a real path)
+      if ((await lstat(resolve(path)).catch(() => null))?.isSymbolicLink()) {
+        throw new AppError('MODEL_INVALID', `${path} is a link; import the folder it points to, or a copy — links are never followed into a model`);
+      }
       const src = await ctx.userPath(path);
       const st = await lstat(src).catch(() => null);
       if (!st) throw new AppError('NOT_FOUND', `${src} does not exist`);
-      const folder = st.isDirectory() ? src : join(src, '..');
+      // every read below is relative to the folder's real path and refuses links inside it
+      const folder = await realpath(st.isDirectory() ? src : dirname(src));
       let side = sidecar;
       if (!side) {
         for (const name of ['gan-studio.json', SIDECAR_FILE]) {
-          const text = await readFile(join(folder, name), 'utf8').catch(() => null);
-          if (text === null) continue;
-          const json = parseJsonText(text, join(folder, name), { what: 'model sidecar', fix: 'fix the JSON (names and strings in double quotes, no trailing commas), or delete it and pass --task and --scale', code: 'MODEL_INVALID' });
+          const read = await readTreeFile(folder, name, MAX_SIDECAR_BYTES);
+          if (read === null) continue;
+          const json = parseJsonText(read.text, join(folder, name), { what: 'model sidecar', fix: 'fix the JSON (names and strings in double quotes, no trailing commas), or delete it and pass --task and --scale', code: 'MODEL_INVALID' });
           const parsed = ModelSidecar.safeParse(json);
           if (!parsed.success) throw new AppError('MODEL_INVALID', `${join(folder, name)} is not a valid sidecar: ${parsed.error.issues[0]?.message}`);
           side = parsed.data;
@@ -124,11 +129,13 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       const id = `${(side.name ?? basename(folder)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'model'}-${randomUUID().slice(0, 6)}`;
       const dest = join(ws.layout.models, id);
       await mkdir(dest, { recursive: true });
-      for (const f of files) {
-        await mkdir(join(dest, f, '..'), { recursive: true });
-        await cp(join(folder, f), join(dest, f));
+      try {
+        for (const f of files) await copyTreeFile(folder, f, dest);
+        await writeFile(join(dest, SIDECAR_FILE), JSON.stringify({ ...side, importedAt: Date.now() }, null, 2));
+      } catch (error) {
+        await rm(dest, { recursive: true, force: true });
+        throw error;
       }
-      await writeFile(join(dest, SIDECAR_FILE), JSON.stringify({ ...side, importedAt: Date.now() }, null, 2));
       return (await importedModel(ctx, id))!.info;
     },
     'models:export': async ({ id: ref, out, checkpoint, zip }) => {
@@ -138,7 +145,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       const pre = imported || !plainId ? null : await resolvePretrained(ref);
       const id = imported || pre ? ref : requireRun(ctx, ref).id;
       // never into an existing folder: an explicit --out must be new; the default picks a free name
-      const dest = out ? await ctx.userPath(out) : freeName(join(ws.layout.exports, `model-${id}`));
+      const dest = out ? await ctx.userPath(out, 'file') : freeName(join(ws.layout.exports, `model-${id}`));
       if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} already exists; export never overwrites — pick a new folder name`);
       if (imported) {
         await cp(imported.dir, dest, { recursive: true, errorOnExist: true, force: false });
@@ -193,11 +200,9 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
 }
 
 /** The files to import: one model folder, or (CycleGAN exports) one per direction's subfolder. */
-async function modelFiles(folder: string, side: ModelSidecar): Promise<string[]> {
+async function modelFiles(folder: string, side: ModelSidecar): Promise<ModelFile[]> {
   if (!side.directions) return validateModelFolder(folder);
-  const files: string[] = [];
-  for (const sub of new Set([side.directions.a2b, side.directions.b2a])) {
-    files.push(...(await validateModelFolder(join(folder, sub))).map((f) => `${sub}/${f}`));
-  }
+  const files: ModelFile[] = [];
+  for (const sub of new Set([side.directions.a2b, side.directions.b2a])) files.push(...(await validateModelFolder(folder, sub)));
   return files;
 }

@@ -7,6 +7,7 @@ import type { Handlers } from '../contract/api.js';
 import { AppError } from '../contract/errors.js';
 import type { RunSummary, SampleInfo } from '../contract/runs.js';
 import { isLocked } from '../jobs/run-lock.js';
+import { resumableStep } from '../training/checkpoint-dirs.js';
 import { readMetrics, readRunSpec, runPaths } from '../training/run-files.js';
 import { getDataset } from '../workspace/datasets-repo.js';
 import { deleteGalleryForRun } from '../workspace/gallery-repo.js';
@@ -14,6 +15,7 @@ import { getJob } from '../workspace/jobs-repo.js';
 import { resolveRunRef } from '../workspace/run-ref.js';
 import { deleteRunRow, insertRun, listRuns, updateRun } from '../workspace/runs-repo.js';
 import { folderBytes } from '../workspace/workspace.js';
+import { taskDefinition } from '../tasks/index.js';
 import type { AppContext } from './app-context.js';
 
 type RunsHandlers = Pick<Handlers, `runs:${string}` & keyof Handlers>;
@@ -30,13 +32,15 @@ export function requireRun(ctx: AppContext, ref: string): RunSummary {
 }
 
 /**
- * The row plus what only the run folder knows: disk use, and from spec.json the resolved step
+ * The row plus what only the run folder knows: disk use, the step a resume starts from (the
+ * newest checkpoint's, which after a kill is behind the row's last reported step), and from spec.json the resolved step
  * count (a preset fills `steps` when the request left it out, so the row may hold 0) and the
  * backend the engine really trained on. What the folder corrects is written back to the row.
  */
 async function withBytes(ctx: AppContext, run: RunSummary): Promise<RunSummary> {
   const facts = await runFolderFacts(ctx, run);
-  return { ...run, totalSteps: facts.totalSteps, backend: facts.backend, bytes: await folderBytes(runDir(ctx, run.id)) };
+  const dir = runDir(ctx, run.id);
+  return { ...run, totalSteps: facts.totalSteps, backend: facts.backend, resumableStep: await resumableStep(dir), bytes: await folderBytes(dir) };
 }
 
 export interface RunFolderFacts {
@@ -95,9 +99,7 @@ function runsHandlersById(ctx: AppContext): RunsHandlers {
       for (const d of [spec.datasetId, spec.datasetA, spec.datasetB]) {
         if (d && !getDataset(ws.catalog, d)) throw new AppError('NOT_FOUND', `no dataset ${d}; list datasets with \`gan-studio datasets\``);
       }
-      if (spec.task === 'cyclegan' ? !(spec.datasetA && spec.datasetB) : !spec.datasetId) {
-        throw new AppError('INVALID_ARGUMENT', spec.task === 'cyclegan' ? 'a CycleGAN run needs datasetA and datasetB' : `a ${spec.task} run needs datasetId`);
-      }
+      taskDefinition(spec.task).checkRunData(spec);
       const id = `${spec.model}-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 6)}`;
       const run = insertRun(ws.catalog, { id, name: name ?? id, spec, totalSteps: spec.steps ?? 0 });
       const job = startJob(run, false);

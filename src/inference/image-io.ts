@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { stat } from 'node:fs/promises';
 import { AppError } from '../contract/errors.js';
 import { writeFileDurable } from '../common/durable-write.js';
+import { keepsOwnSpace, pngWithIccProfile } from './icc-profile.js';
 
 export type OutputFormat = 'png' | 'jpg' | 'webp';
 
@@ -14,15 +15,25 @@ export interface RawImage {
   width: number;
   height: number;
   channels: 1 | 2 | 3 | 4;
+  /** the ICC profile the pixels are in (an RGB profile the input embedded); absent: sRGB */
+  icc?: Buffer;
 }
 
-/** Decodes any supported image with EXIF orientation applied, keeping its channel count. */
+/**
+ * Decodes any supported image with EXIF orientation applied, keeping its channel count. An RGB
+ * image with an embedded RGB profile (Adobe RGB, Display P3...) stays in its own space and the
+ * profile comes along in `icc` (encodeImage embeds it again); anything else is converted to sRGB.
+ */
 export async function decodeImage(input: string | Buffer, options: { limitInputPixels?: number } = {}): Promise<RawImage> {
-  const { data, info } = await sharp(input, { failOn: 'error', limitInputPixels: options.limitInputPixels ?? 40_000_000 })
+  const limits = { failOn: 'error' as const, limitInputPixels: options.limitInputPixels ?? 40_000_000 };
+  const meta = await sharp(input, limits).metadata();
+  const icc = keepsOwnSpace(meta.icc, meta.channels ?? 0) ? meta.icc : undefined;
+  const { data, info } = await sharp(input, { ...limits, ignoreIcc: !!icc })
     .rotate()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
+  const img: RawImage = { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: info.channels as RawImage['channels'] };
+  return icc ? { ...img, icc } : img;
 }
 
 /** uint8 HWC → float32 tensor [H, W, C] in [lo, hi] (default [-1, 1], the training range). */
@@ -43,11 +54,17 @@ export async function tensorToRaw(t: tf.Tensor3D, range: [number, number] = [-1,
   return { data, width, height, channels: channels as RawImage['channels'] };
 }
 
-/** Encodes raw pixels to a buffer in the chosen format. */
+/** Encodes raw pixels to a buffer in the chosen format, embedding `img.icc` when it fits them. */
 export async function encodeImage(img: RawImage, format: OutputFormat = 'png', quality = 90): Promise<Buffer> {
-  const pipeline = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), {
+  let pipeline = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), {
     raw: { width: img.width, height: img.height, channels: img.channels },
   });
+  if (img.icc && keepsOwnSpace(img.icc, img.channels)) {
+    // the profile rides in a PNG (icc-profile.ts says why); keepIccProfile carries it on unconverted
+    const png = pngWithIccProfile(await pipeline.png({ compressionLevel: format === 'png' ? 6 : 0 }).toBuffer(), img.icc);
+    if (format === 'png') return png;
+    pipeline = sharp(png).keepIccProfile();
+  }
   if (format === 'jpg') return pipeline.jpeg({ quality, mozjpeg: false }).toBuffer();
   if (format === 'webp') return pipeline.webp({ quality }).toBuffer();
   return pipeline.png({ compressionLevel: 6 }).toBuffer();

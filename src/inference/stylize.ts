@@ -161,7 +161,8 @@ export async function stylizeFile(inputPath: string, outputPath: string, opts: S
   let out = await stylizeImage(stylizer, img, { direction: opts.direction, tile: opts.tile, memoryBudgetBytes: opts.memoryBudgetBytes }, ctx);
   const format = opts.format ?? formatOf(target) ?? 'png';
   if (format === 'jpg' && (out.channels === 2 || out.channels === 4)) out = dropAlpha(out);
-  const encoded = await encodeImage(out, format, opts.quality ?? 90);
+  // the output stays in the input's colour space: it carries the same profile
+  const encoded = await encodeImage({ ...out, icc: img.icc }, format, opts.quality ?? 90);
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new AppError('CANCELLED', 'cancelled');
   await writeFileDurable(target, encoded);
   return { output: target, width: out.width, height: out.height, direction: opts.direction, run: stylizer.runDir };

@@ -165,7 +165,8 @@ export async function upscaleFile(inputPath: string, outputPath: string, opts: U
   }
   const out = await upscaleImage(upscaler, img, { tile: opts.tile, memoryBudgetBytes: opts.memoryBudgetBytes }, ctx);
   const format = opts.format ?? formatFromPath(outputPath) ?? 'png';
-  const encoded = await encodeImage(out, format, opts.quality ?? 90);
+  // the output stays in the input's colour space: it carries the same profile
+  const encoded = await encodeImage({ ...out, icc: img.icc }, format, opts.quality ?? 90);
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new AppError('CANCELLED', 'cancelled');
   await writeFileDurable(resolve(outputPath), encoded);
   return { output: resolve(outputPath), width: out.width, height: out.height, scale: upscaler.scale, model: upscaler.id };

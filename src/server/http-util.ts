@@ -35,6 +35,10 @@ export function readCappedBody(req: IncomingMessage, cap: number): Promise<Buffe
     });
     req.on('end', () => (over ? reject(new TooLargeError(`body exceeds ${cap} bytes`)) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
+    // cut by watchBody (or the client went away) before the body ended: nothing to wait for
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('the request body did not arrive'));
+    });
   });
 }
 

@@ -1,17 +1,23 @@
 // The one page a browser sees before it has a session. A plain form (no script, so the strict
-// CSP holds); the token travels once in a POST body, never in a URL.
+// CSP holds); the token travels once in a POST body, never in a URL. Its words come from the
+// studio's catalogues (locales/), in the browser's language (Accept-Language).
+import { acceptLanguageTags, CATALOGUES, lookup, matchLocale, type MessageKey } from '../../locales/index.js';
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-export function loginPage(message?: string): string {
+export function loginPage(error?: 'wrongToken' | 'tooManyTries', acceptLanguage?: string): string {
+  const locale = matchLocale(acceptLanguageTags(acceptLanguage));
+  const t = (key: MessageKey) => escapeHtml(lookup(CATALOGUES[locale], key));
+  const message = error ? t(`login.${error}`) : '';
+  const [hintBefore = '', hintAfter = ''] = t('login.hint').split('{command}');
   return `<!doctype html>
-<html lang="en">
+<html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>GAN Studio — sign in</title>
+<title>${t('login.pageTitle')}</title>
 <style>
   body { font: 16px/1.5 system-ui, sans-serif; background: #101418; color: #e8eaed; display: grid; place-items: center; min-height: 100vh; margin: 0; }
   form { background: #1b2128; padding: 2rem; border-radius: 12px; width: min(26rem, 90vw); box-shadow: 0 8px 30px #0008; }
@@ -25,12 +31,12 @@ export function loginPage(message?: string): string {
 </head>
 <body>
 <form method="post" action="/api/login" data-testid="login-form">
-  <h1>GAN Studio</h1>
-  ${message ? `<p class="error" data-testid="login-error">${escapeHtml(message)}</p>` : ''}
-  <label for="token">Access token</label>
+  <h1>${t('app.name')}</h1>
+  ${message ? `<p class="error" data-testid="login-error">${message}</p>` : ''}
+  <label for="token">${t('login.token')}</label>
   <input id="token" name="token" type="password" autocomplete="current-password" autofocus required data-testid="login-token">
-  <p class="hint">The token was printed once by <code>gan-studio serve</code> when it started.</p>
-  <button type="submit" data-testid="login-submit">Sign in</button>
+  <p class="hint">${hintBefore}<code>gan-studio serve</code>${hintAfter}</p>
+  <button type="submit" data-testid="login-submit">${t('login.submit')}</button>
 </form>
 </body>
 </html>

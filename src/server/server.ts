@@ -17,8 +17,11 @@ import { readCappedBody, sendFile, sendJson, sendRefusal } from './http-util.js'
 import { loginPage } from './login-page.js';
 import { assertPathsAllowed } from './path-policy.js';
 import { resolveContainedFile } from './safe-path.js';
+import { resolveServedWorkspaceFile } from './served-files.js';
 import { baseSecurityHeaders, FILE_CONTENT_SECURITY_POLICY, uiContentSecurityPolicy } from './security-headers.js';
 import { pruneUploads, receiveUpload, TooLargeError, uploadsRoot } from './upload.js';
+import { DEFAULT_TIMEOUTS, watchBody, type ServerTimeouts } from './body-timeouts.js';
+import { LoginThrottle, type ThrottleDecision, type ThrottleOptions } from './throttle.js';
 
 /** What the server needs from the app (createApp() returns a superset). */
 export interface ServedApp {
@@ -48,6 +51,12 @@ export interface ServerOptions {
   allow?: string[];
   rendererDir?: string;
   limits?: Partial<ServerLimits>;
+  /** body and idle time-outs (tests pass short ones) */
+  timeouts?: Partial<ServerTimeouts>;
+  /** wrong-token backoff and global cap (tests pass small ones) */
+  throttle?: Partial<ThrottleOptions>;
+  /** where refusals are logged (default: stderr) */
+  log?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -83,14 +92,52 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const rendererDir = options.rendererDir ?? defaultRendererDir();
   const hostnames = allowedHostnames(host);
   const sessions = new SessionStore();
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const throttle = new LoginThrottle(options.throttle);
+  const log = options.log ?? ((line: string) => console.error(line));
+  const logLimit = new Map<string, number>();
+  /** one line per client and kind every 10 s at most: a flood of guesses must not flood the log */
+  function logRefusal(kind: string, client: string, line: string): void {
+    const key = `${kind} ${client}`;
+    const now = Date.now();
+    if ((logLimit.get(key) ?? 0) > now - 10_000) return;
+    if (logLimit.size > 10_000) logLimit.clear();
+    logLimit.set(key, now);
+    log(`gan-studio serve: ${line}`);
+  }
   const pathRoots = [uploadsRoot(app.ws.root), ...(options.allow ?? [])];
   void pruneUploads(app.ws.root).catch(() => {});
 
-  function authenticated(req: IncomingMessage): boolean {
-    if (!token) return true;
+  /** null when the request may go on; otherwise how to refuse it (401, or 429 while throttled) */
+  function authenticate(req: IncomingMessage): { status: 401 | 429; message: string; retryAfterMs?: number } | null {
+    if (!token) return null;
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer !== undefined) return tokensEqual(bearer.trim(), token);
-    return sessions.valid(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
+    if (bearer === undefined) {
+      return sessions.valid(parseCookies(req.headers.cookie)[SESSION_COOKIE]) ? null : { status: 401, message: 'sign in first: open /login and type the access token' };
+    }
+    const client = clientOf(req);
+    const gate = throttle.check(client);
+    if (!gate.ok) return throttled(client, gate);
+    if (tokensEqual(bearer.trim(), token)) {
+      throttle.success(client);
+      return null;
+    }
+    throttle.failure(client);
+    logRefusal('bearer', client, `wrong Bearer token from ${client}`);
+    return { status: 401, message: 'wrong access token' };
+  }
+
+  function throttled(client: string, gate: Exclude<ThrottleDecision, { ok: true }>) {
+    const seconds = Math.ceil(gate.retryAfterMs / 1000);
+    logRefusal('throttled', client, gate.reason === 'global'
+      ? `too many wrong tokens from all clients: refusing token checks for ${seconds} s (latest from ${client})`
+      : `too many wrong tokens from ${client}: refusing its token checks for ${seconds} s`);
+    return { status: 429 as const, message: `too many wrong access tokens; try again in ${seconds} s`, retryAfterMs: gate.retryAfterMs };
+  }
+
+  function refuseAuth(res: ServerResponse, refusal: { status: 401 | 429; message: string; retryAfterMs?: number }): void {
+    if (refusal.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.ceil(refusal.retryAfterMs / 1000)));
+    sendRefusal(res, refusal.status, 'UNAUTHORIZED', refusal.message);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -103,13 +150,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const rawPath = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
     const query = new URLSearchParams(q >= 0 ? rawUrl.slice(q + 1) : '');
     const method = req.method ?? 'GET';
+    // every body is watched until it has all arrived: a trickle or silence gets the socket cut
+    watchBody(req, res, rawPath === '/api/upload'
+      ? { idleMs: timeouts.idleMs, minBytesPerSec: timeouts.uploadMinBytesPerSec, graceMs: timeouts.uploadGraceMs }
+      : { idleMs: timeouts.idleMs, bodyMs: timeouts.bodyMs }, (why) => logRefusal(`slow ${rawPath}`, clientOf(req), `cut ${method} ${rawPath} from ${clientOf(req)}: body ${why}`));
+    if (isCrossSiteFetch(req)) return sendRefusal(res, 403, 'UNAUTHORIZED', 'refused a request another site made (Sec-Fetch-Site)');
     // A write from another site (CSRF) carries its own Origin; reads are harmless but checked too.
     if (!isSameOrigin(header(req, 'origin'), hostHeader)) return sendRefusal(res, 403, 'UNAUTHORIZED', 'refused a request from another origin');
 
-    if (rawPath === '/login' && (method === 'GET' || method === 'HEAD')) return sendHtml(res, 200, loginPage());
+    if (rawPath === '/login' && (method === 'GET' || method === 'HEAD')) return sendHtml(res, 200, loginPage(undefined, header(req, 'accept-language')));
     if (rawPath === '/api/login' && method === 'POST') return login(req, res);
-    if (!authenticated(req)) {
-      if (rawPath.startsWith('/api/') || rawPath.startsWith('/files/')) return sendRefusal(res, 401, 'UNAUTHORIZED', 'sign in first: open /login and type the access token');
+    const refusal = authenticate(req);
+    if (refusal) {
+      if (rawPath.startsWith('/api/') || rawPath.startsWith('/files/') || refusal.status === 429) return refuseAuth(res, refusal);
       res.writeHead(303, { Location: '/login' });
       return void res.end();
     }
@@ -127,6 +180,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    const client = clientOf(req);
+    const gate = throttle.check(client);
+    if (!gate.ok) {
+      req.resume();
+      const refusal = throttled(client, gate);
+      res.setHeader('Retry-After', String(Math.ceil(gate.retryAfterMs / 1000)));
+      if (isForm) return sendHtml(res, 429, loginPage('tooManyTries', header(req, 'accept-language')));
+      return sendRefusal(res, 429, 'UNAUTHORIZED', refusal.message);
+    }
     const body = (await readCappedBody(req, 4096)).toString('utf8');
     let given = '';
     if (isForm) given = new URLSearchParams(body).get('token') ?? '';
@@ -138,11 +200,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     }
     if (!token || !tokensEqual(given, token)) {
+      throttle.failure(client);
+      logRefusal('login', client, `wrong access token on /api/login from ${client}`);
       // a short pause makes online guessing slower still (256 random bits are the real defence)
       await new Promise((r) => setTimeout(r, 250));
-      if (isForm) return sendHtml(res, 401, loginPage('That token is not right.'));
+      if (isForm) return sendHtml(res, 401, loginPage('wrongToken', header(req, 'accept-language')));
       return sendRefusal(res, 401, 'UNAUTHORIZED', 'wrong access token');
     }
+    throttle.success(client);
     res.setHeader('Set-Cookie', sessions.cookie(sessions.create()));
     if (isForm) {
       res.writeHead(303, { Location: '/' });
@@ -188,7 +253,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   async function serveWorkspaceFile(req: IncomingMessage, res: ServerResponse, path: string, attachment: boolean, encoded = false): Promise<void> {
     try {
-      const file = await resolveContainedFile(app.ws.root, path, { decoded: !encoded });
+      const file = await resolveServedWorkspaceFile(app.ws.root, path, { decoded: !encoded });
       const name = file.split(/[\\/]/).pop() ?? 'download';
       await sendFile(req, res, file, {
         'Content-Security-Policy': FILE_CONTENT_SECURITY_POLICY,
@@ -233,8 +298,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/api/events') return refuseUpgrade(socket, 404, 'Not Found');
     if (!isAllowedHost(req.headers.host, hostnames)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (!isSameOrigin(header(req, 'origin'), req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
-    if (!authenticated(req)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (!isSameOrigin(header(req, 'origin'), req.headers.host) || isCrossSiteFetch(req)) return refuseUpgrade(socket, 403, 'Forbidden');
+    const refusal = authenticate(req);
+    if (refusal) return refuseUpgrade(socket, refusal.status, refusal.status === 429 ? 'Too Many Requests' : 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (client) => {
       alive.set(client, true);
       client.on('pong', () => alive.set(client, true));
@@ -269,8 +335,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sendRefusal(res, 500, wire.code, wire.message);
     });
   });
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 0; // uploads of big zips may take a while; headers may not
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = 0; // uploads of big zips may take a while: watchBody judges bodies by progress instead
   server.on('upgrade', onUpgrade);
 
   let port = options.port ?? 7860;
@@ -299,6 +365,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     },
   };
+}
+
+/**
+ * A browser says who made a request. Another site (`cross-site`) never gets an answer, on any
+ * route: an `<img src=…/files/…>` on a web page carries no Origin, but it carries this. A
+ * `same-site` request (another port on this very host, e.g. a local dev server) may only be a
+ * top-level navigation, the way a user follows a link.
+ */
+function isCrossSiteFetch(req: IncomingMessage): boolean {
+  const site = header(req, 'sec-fetch-site');
+  if (site === 'cross-site') return true;
+  return site === 'same-site' && header(req, 'sec-fetch-mode') !== 'navigate';
+}
+
+/** The peer's address: what throttling and the refusal log key on. */
+function clientOf(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

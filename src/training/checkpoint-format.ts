@@ -30,6 +30,8 @@ export interface CheckpointState {
   createdAt: number;
   /** sliced-Wasserstein distance of samples vs held-out images (lower is better), when computed */
   score: number | null;
+  /** the quality numbers behind `score` (checkpoint-score.ts); absent in older checkpoints */
+  scores?: Record<string, number>;
   networks: Record<string, TensorEntry[]>;
   optimizers: Record<string, TensorEntry[]>;
   extra: { json: Record<string, unknown>; tensors: TensorEntry[] };

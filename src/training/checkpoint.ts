@@ -11,10 +11,10 @@ import type { CheckpointInfo } from '../contract/runs.js';
 import type { GanModel } from '../models/types.js';
 import { CHECKPOINT_FORMAT, restoreModel, serializeModel, type CheckpointState } from './checkpoint-format.js';
 import { stateChecksum, verifyCheckpoint } from './checkpoint-verify.js';
+import { checkpointName, checkpointsDir, readPointer, stepDirs } from './checkpoint-dirs.js';
 import { fsyncDir, writeFailure, writeFileDurable, writeFileSynced } from './fs-sync.js';
 
-export const CHECKPOINTS_DIR = 'checkpoints';
-const STEP_DIR = /^step-(\d+)$/;
+export { CHECKPOINTS_DIR, checkpointName, checkpointsDir, resumableStep } from './checkpoint-dirs.js';
 const LEFTOVER = /^\.(tmp|old)-/;
 /** where resume moves checkpoints it skipped as corrupt: kept for inspection, never loaded or pruned */
 const QUARANTINE_PREFIX = 'corrupt-';
@@ -27,43 +27,14 @@ export interface LoadedCheckpoint {
   buffer: Buffer;
 }
 
-export function checkpointName(step: number): string {
-  return `step-${String(step).padStart(6, '0')}`;
-}
-
-export function checkpointsDir(runDir: string): string {
-  return join(runDir, CHECKPOINTS_DIR);
-}
-
-async function readPointer(runDir: string, name: 'latest' | 'best'): Promise<string | null> {
-  try {
-    const value = (await readFile(join(checkpointsDir(runDir), name), 'utf8')).trim();
-    return STEP_DIR.test(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-/** step-* folders, newest first */
-async function stepDirs(runDir: string): Promise<Array<{ name: string; step: number }>> {
-  let names: string[];
-  try {
-    names = await readdir(checkpointsDir(runDir));
-  } catch {
-    return [];
-  }
-  return names
-    .map((name) => ({ name, match: STEP_DIR.exec(name) }))
-    .filter((e) => e.match)
-    .map((e) => ({ name: e.name, step: Number(e.match![1]) }))
-    .sort((a, b) => b.step - a.step);
-}
 
 export interface SaveOptions {
   step: number;
   configHash: string;
   cursor: Record<string, unknown>;
   score?: number | null;
+  /** every quality number computed with the score, e.g. { 'quality/kid': …, 'quality/confident': … } */
+  scores?: Record<string, number>;
   /** keep this many newest checkpoints, plus the best one */
   keep: number;
 }
@@ -82,6 +53,7 @@ export async function saveCheckpoint(runDir: string, model: GanModel, options: S
     cursor: options.cursor,
     createdAt: Date.now(),
     score: options.score ?? null,
+    ...(options.scores ? { scores: options.scores } : {}),
     ...tensors,
     weightsBytes: buffer.byteLength,
     weightsSha256: createHash('sha256').update(buffer).digest('hex'),
@@ -103,7 +75,9 @@ export async function saveCheckpoint(runDir: string, model: GanModel, options: S
     await fsyncDir(dir);
     await writeFileDurable(join(dir, 'latest'), name + '\n');
     const best = await bestCheckpoint(runDir);
-    if (state.score !== null && (best === null || best.score === null || state.score <= best.score)) {
+    // scores of another kind (an older run's SWD before KID existed) do not compare: the new one wins
+    const comparable = best !== null && best.score !== null && rankedBy(best.scores) === rankedBy(state.scores);
+    if (state.score !== null && (!comparable || state.score <= best.score!)) {
       await writeFileDurable(join(dir, 'best'), name + '\n');
     }
   } catch (error) {
@@ -125,12 +99,17 @@ async function assertRoomFor(dir: string, bytes: number, name: string): Promise<
   }
 }
 
-async function bestCheckpoint(runDir: string): Promise<{ name: string; score: number | null } | null> {
+/** What a checkpoint's score measures: KID when the digit features applied, else SWD. */
+function rankedBy(scores: Record<string, number> | undefined): string {
+  return scores && 'quality/kid' in scores ? 'kid' : 'swd';
+}
+
+async function bestCheckpoint(runDir: string): Promise<{ name: string; score: number | null; scores?: Record<string, number> } | null> {
   const name = await readPointer(runDir, 'best');
   if (!name) return null;
   try {
     const state = await readJsonFile<CheckpointState>(join(checkpointsDir(runDir), name, 'state.json'), { what: 'checkpoint state', fix: STATE_JSON_FIX });
-    return { name, score: state.score };
+    return { name, score: state.score, ...(state.scores ? { scores: state.scores } : {}) };
   } catch {
     return null;
   }
@@ -143,9 +122,10 @@ async function bestCheckpoint(runDir: string): Promise<{ name: string; score: nu
  */
 async function pruneCheckpoints(runDir: string, keep: number, savedStep: number): Promise<void> {
   const best = await readPointer(runDir, 'best');
+  const latest = await readPointer(runDir, 'latest');
   const upToSaved = (await stepDirs(runDir)).filter((d) => d.step <= savedStep);
   for (const { name } of upToSaved.slice(Math.max(1, keep))) {
-    if (name !== best) await rm(join(checkpointsDir(runDir), name), { recursive: true, force: true });
+    if (name !== best && name !== latest) await rm(join(checkpointsDir(runDir), name), { recursive: true, force: true });
   }
 }
 
@@ -201,8 +181,9 @@ export async function loadLatestCheckpoint(
     }
     if (skipped.length) {
       log(`newest checkpoint ${skipped.map((s) => `${s.name} (${s.why})`).join(', ')} is unusable; resuming from ${name} instead`);
-      if (options.quarantine) await quarantine(dir, skipped.map((s) => s.name), log);
+      // the pointer first: a crash between the two must not leave it naming a moved folder
       await writeFileDurable(join(dir, 'latest'), name + '\n').catch(() => {});
+      if (options.quarantine) await quarantine(dir, skipped.map((s) => s.name), log);
     }
     return loaded;
   }
@@ -248,7 +229,7 @@ export async function listCheckpoints(runDir: string): Promise<CheckpointInfo[]>
     try {
       const state = await readJsonFile<CheckpointState>(join(dir, 'state.json'), { what: 'checkpoint state', fix: STATE_JSON_FIX });
       const bytes = (await stat(join(dir, 'weights.bin'))).size + (await stat(join(dir, 'state.json'))).size;
-      infos.push({ name, step, createdAt: state.createdAt, bytes, best: name === best, latest: name === latest, ...(state.score !== null ? { score: state.score } : {}) });
+      infos.push({ name, step, createdAt: state.createdAt, bytes, best: name === best, latest: name === latest, ...(state.score !== null ? { score: state.score } : {}), ...(state.scores ? { scores: state.scores } : {}) });
     } catch {
       // an unreadable folder is not listed; loadLatestCheckpoint reports it when it matters
     }

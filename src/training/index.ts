@@ -10,5 +10,4 @@ export { serializeModel, restoreModel, CHECKPOINT_FORMAT, type CheckpointState, 
 export { loadModelForInference, type InferenceModel } from './load-model.js';
 export { configHash, configDifferences, hashedConfig, RESUME_FREE_FIELDS } from './config-hash.js';
 export { readMetrics, readRunSpec, runPaths, type RunSpecFile } from './run-files.js';
-export { registerSourceBuilder, getSourceBuilder, buildTrainSource, type SourceBuilder, type SourceArgs } from './source-builders.js';
 export { folderSource, loadSquare } from './folder-source.js';

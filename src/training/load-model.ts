@@ -1,9 +1,12 @@
 // Loads a trained run for inference (generate, upscale, stylize): the checkpoint is
 // self-describing, so the family and spec come from it, not from the caller.
+import { lstat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { CHECKPOINT_NAME } from '../contract/common.js';
 import { AppError } from '../contract/errors.js';
 import { getFamily } from '../models/index.js';
 import type { GanModel, ModelFamily, ResolvedSpec } from '../models/types.js';
-import { listCheckpoints, loadLatestCheckpoint, readCheckpoint, restoreCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
+import { checkpointsDir, listCheckpoints, loadLatestCheckpoint, readCheckpoint, restoreCheckpoint, type LoadedCheckpoint } from './checkpoint.js';
 import { stepRandom } from './step-random.js';
 
 export interface InferenceModel {
@@ -16,7 +19,8 @@ export interface InferenceModel {
 }
 
 /**
- * `checkpoint`: a folder name (step-001000), 'best', or omitted for the newest usable one.
+ * `checkpoint`: a folder name (step-001000), 'best', 'latest' or omitted for the newest usable
+ * one. Anything else (a path, `..`) is refused: the name is only ever looked up inside the run.
  * `networks`: load only these (e.g. ['G']); the others keep their fresh initial weights.
  * The caller disposes `model`.
  */
@@ -25,10 +29,17 @@ export async function loadModelForInference(
   options: { checkpoint?: string; networks?: string[]; log?: (message: string) => void } = {},
 ): Promise<InferenceModel> {
   let loaded: LoadedCheckpoint | null;
+  if (options.checkpoint !== undefined && !CHECKPOINT_NAME.test(options.checkpoint)) {
+    throw new AppError('INVALID_ARGUMENT', `"${options.checkpoint.slice(0, 40)}" is not a checkpoint name: use step-NNNNNN (see \`gan-studio runs checkpoints RUN\`), latest or best`);
+  }
   if (options.checkpoint === 'best') {
     const best = (await listCheckpoints(runDir)).find((c) => c.best);
     loaded = best ? await readCheckpoint(runDir, best.name) : await loadLatestCheckpoint(runDir, options.log);
-  } else if (options.checkpoint) {
+  } else if (options.checkpoint && options.checkpoint !== 'latest') {
+    const folder = await lstat(join(checkpointsDir(runDir), options.checkpoint)).catch(() => null);
+    if (!folder?.isDirectory()) {
+      throw new AppError('NOT_FOUND', `run ${basename(runDir)} has no checkpoint ${options.checkpoint}; its checkpoints are listed by \`gan-studio runs checkpoints\``);
+    }
     loaded = await readCheckpoint(runDir, options.checkpoint);
   } else {
     loaded = await loadLatestCheckpoint(runDir, options.log);

@@ -42,7 +42,9 @@ describe('train()', () => {
     expect(done).toEqual({ step: 6, runDir: whole, stopped: 'done' });
     expect((await readdir(join(whole, 'samples'))).sort()).toEqual(['step-000003.png', 'step-000006.png']);
     const metrics = await readMetrics(whole);
-    expect(metrics.map((m) => m.step)).toEqual([2, 4, 6]);
+    // loss points every 2 steps; quality points (SWD here: 8-px images) at each checkpoint
+    expect(metrics.filter((m) => 'loss/G' in m.values).map((m) => m.step)).toEqual([2, 4, 6]);
+    expect(metrics.filter((m) => 'quality/swd' in m.values).map((m) => m.step)).toEqual([3, 6]);
     for (const key of ['loss/G', 'loss/D', 'D(x)', 'D(G(z))', 'step_ms', 'images_per_s']) expect(Number.isFinite(metrics[0]!.values[key])).toBe(true);
     expect(events.some((e) => e.kind === 'sample')).toBe(true);
     const checkpoints = await listCheckpoints(whole);

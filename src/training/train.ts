@@ -9,8 +9,9 @@ import type { TaskContext } from '../common/reporter.js';
 import { getFamily } from '../models/index.js';
 import type { GanModel, ResolvedSpec, TrainBatch } from '../models/types.js';
 import { writeTensorImage } from '../inference/image-io.js';
-import { slicedWassersteinDistance } from '../metrics/swd.js';
+import { formatQuality } from '../metrics/quality-format.js';
 import { checkpointsDir, loadLatestCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { GENERATION_SCORE_IMAGES, OTHER_SCORE_IMAGES, scoreCheckpoint } from './checkpoint-score.js';
 import { configDifferences, configHash } from './config-hash.js';
 import { withLegacyDefaults } from './legacy-spec.js';
 import { appendLog, appendMetrics, readRunSpec, runPaths, truncateMetrics, writeRunSpec } from './run-files.js';
@@ -25,7 +26,7 @@ export interface TrainOptions {
   resume?: boolean;
   /** read losses back every this many steps (default min(10, sampleEvery)): no per-step sync */
   metricsEvery?: number;
-  /** images used for the SWD score at each checkpoint (default 64; 0 turns scoring off) */
+  /** held-out images scored at each checkpoint (default: checkpoint-score.ts; 0 turns scoring off) */
   scoreImages?: number;
 }
 
@@ -108,7 +109,7 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
   log(stepPath.warn ? 'warn' : 'info', `training step: ${stepPath.reason}`);
 
   const fixed: TrainBatch | null = family.task === 'generate' ? null : source.heldOut(Number(spec.extra.previewCount ?? 8));
-  const scoreImages = opts.scoreImages ?? 64;
+  const scoreImages = opts.scoreImages ?? (family.task === 'generate' ? GENERATION_SCORE_IMAGES : OTHER_SCORE_IMAGES);
   const scoreReal = model.sampleForMetrics && scoreImages > 0 ? source.heldOut(scoreImages) : null;
   const metricsEvery = Math.max(1, opts.metricsEvery ?? Math.min(10, spec.sampleEvery));
   let lastSaved = loaded ? step : -1;
@@ -120,10 +121,15 @@ export async function train(opts: TrainOptions, ctx: TaskContext): Promise<Train
 
   const checkpoint = async (withScore: boolean) => {
     compiled?.syncToModel();
-    const score = withScore && scoreReal ? await scoreModel(model, scoreReal, fixed, log) : null;
-    const name = await saveCheckpoint(runDir, model, { step, configHash: hash, cursor: source.getCursor(), score, keep: spec.keepCheckpoints });
+    const scored = withScore && scoreReal ? await scoreCheckpoint(model, scoreReal, fixed, log) : null;
+    const name = await saveCheckpoint(runDir, model, { step, configHash: hash, cursor: source.getCursor(), score: scored?.score ?? null, scores: scored?.scores, keep: spec.keepCheckpoints });
     lastSaved = step;
-    log('info', `saved checkpoint ${name}${score !== null ? ` (SWD ${score.toFixed(4)})` : ''}`);
+    if (scored) {
+      // beside the loss curve: one point of quality/* values at the checkpoint's step
+      await appendMetrics(runDir, { step, time: Date.now(), values: scored.scores });
+      ctx.report.metrics(step, scored.scores);
+    }
+    log('info', `saved checkpoint ${name}${scored ? ` (${formatQuality(scored.scores)})` : ''}`);
   };
 
   // the one GPU→CPU sync of a window of steps: average the scalars of every step in it
@@ -214,19 +220,3 @@ async function writeSample(runDir: string, model: GanModel, fixed: TrainBatch | 
   }
   ctx.report.sample(step, path);
 }
-
-/** SWD between generated (or translated) images and held-out real ones; null when unusable. */
-async function scoreModel(model: GanModel, real: TrainBatch, fixed: TrainBatch | null, log: (l: 'warn', m: string) => void): Promise<number | null> {
-  const reference = real.real ?? real.hr ?? real.b ?? Object.values(real)[0];
-  if (!reference || reference.shape[0] < 2 || !model.sampleForMetrics) return null;
-  const fake = model.sampleForMetrics(reference.shape[0], fixed);
-  try {
-    return await slicedWassersteinDistance(fake, reference, { seed: 0 });
-  } catch (error) {
-    log('warn', `SWD score skipped: ${error instanceof Error ? error.message : String(error)}`);
-    return null;
-  } finally {
-    fake.dispose();
-  }
-}
-

@@ -5,11 +5,17 @@ import { untrack } from 'svelte';
 export interface Shortcut {
   /** display form and matcher: 'g d' (sequence), 'Mod+Enter', 'Shift+T', '?', 'Space' */
   keys: string;
-  description: string;
-  group: string;
+  /** words for the overlay: a function, so they follow the current language */
+  description: string | (() => string);
+  group: string | (() => string);
   run: (e: KeyboardEvent) => void;
   /** also fire while typing in a field (for Mod+ combos) */
   inInputs?: boolean;
+}
+
+/** A shortcut's description or group in the current language. */
+export function shortcutText(text: string | (() => string)): string {
+  return typeof text === 'function' ? text() : text;
 }
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform ?? '');

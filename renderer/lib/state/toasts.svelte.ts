@@ -4,6 +4,7 @@ import type { ErrorCode } from '../../../src/contract/index.js';
 import { toApiError } from '../api.js';
 import { explain } from '../error-hints.js';
 import { readableMessage } from '../format.js';
+import { t } from '../i18n.svelte.js';
 
 export interface Toast {
   id: number;
@@ -42,7 +43,7 @@ export class ToastStore {
   }
 
   /** Shows any thrown value as an error toast with its code and the fix. */
-  error(error: unknown, title = 'Something went wrong'): number {
+  error(error: unknown, title = t('common.somethingWrong')): number {
     const e = toApiError(error);
     const { what, fix } = explain(e.code, readableMessage(e.message));
     return this.push({ tone: 'error', title, message: what, code: e.code, fix });

@@ -5,6 +5,7 @@ import type { ImportReport } from '../../../src/contract/index.js';
 import { api, userPathsFor, type DroppedFile } from '../../lib/api.js';
 import { isFinal, jobs } from '../../lib/state/jobs.svelte.js';
 import { toasts } from '../../lib/state/toasts.svelte.js';
+import { i18n, t } from '../../lib/i18n.svelte.js';
 
 export interface UploadState {
   done: number;
@@ -32,11 +33,11 @@ export class ImportFlow {
         },
       });
       this.uploading = null;
-      if (paths.length === 0) throw new Error('nothing to import: the drop held no files');
+      if (paths.length === 0) throw new Error(t('datasets.nothingDropped'));
       return await this.importPaths(paths, name);
     } catch (error) {
       this.uploading = null;
-      toasts.error(error, 'Import failed');
+      toasts.error(error, t('datasets.importFailed'));
       return null;
     }
   }
@@ -47,7 +48,7 @@ export class ImportFlow {
       this.track(jobId, acceptPartial ? undefined : () => void this.importPaths(paths, name, true));
       return jobId;
     } catch (error) {
-      toasts.error(error, 'Import failed');
+      toasts.error(error, t('datasets.importFailed'));
       return null;
     }
   }
@@ -57,7 +58,7 @@ export class ImportFlow {
       const { jobId } = await api['datasets:importSample']({ sample, limit });
       this.track(jobId);
     } catch (error) {
-      toasts.error(error, 'Could not load the sample data');
+      toasts.error(error, t('datasets.sampleFailed'));
     }
   }
 
@@ -84,7 +85,7 @@ export class ImportFlow {
       } else if (e.type === 'failed' || e.type === 'cancelled' || e.type === 'interrupted') {
         stop();
         if (e.type === 'failed' && importValidPart && /accept-partial/.test(e.message)) {
-          toasts.push({ tone: 'warning', title: 'Import the rest of the archive?', message: 'Some entries were refused (see above); the others are fine and can be imported without them.', action: { label: 'Import valid part', run: importValidPart } }, 20_000);
+          toasts.push({ tone: 'warning', title: t('datasets.importRestTitle'), message: t('datasets.importRestText'), action: { label: t('datasets.importRestAction'), run: importValidPart } }, 20_000);
         }
       }
     });
@@ -106,6 +107,6 @@ function guessName(files: DroppedFile[]): string | undefined {
   if (tops.size === 1 && files[0]?.relativePath.includes('/')) return [...tops][0];
   if (files.length === 1) return files[0].file.name.replace(/\.(zip)$/i, '');
   // loose files: name the set after when it was dropped, never after a server-side staging folder
-  const when = new Date().toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  return `Dropped images · ${when}`;
+  const when = new Date().toLocaleString(i18n.locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return t('datasets.droppedName', { when });
 }

@@ -2,6 +2,7 @@ import { UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../comma
 import { OUTPUT_FORMATS, type BatchReport } from '../../contract/batch.js';
 import { TASKS } from '../../contract/common.js';
 import { call, waitForJob, withApp } from '../app-client.js';
+import { taskDefinition } from '../../tasks/index.js';
 
 export const batchCommand: Command = {
   name: 'batch',
@@ -28,7 +29,7 @@ export const batchCommand: Command = {
     const model = stringOpt(v, 'model');
     const out = stringOpt(v, 'out');
     if (!task || !model || !out) throw new UsageError('--task, --model and --out are required');
-    if (task !== 'generate' && !ctx.positionals.length) throw new UsageError('give at least one input file, folder or zip');
+    if (taskDefinition(task).batchInput === 'images' && !ctx.positionals.length) throw new UsageError('give at least one input file, folder or zip');
     const scale = intOpt(v, 'scale');
     const spec = {
       task, model, out, inputs: ctx.positionals,

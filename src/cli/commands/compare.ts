@@ -6,6 +6,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { EXIT, UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { COMPARE_TASKS, type CompareResult, type CompareSide } from '../../contract/compare.js';
 import { call, waitForJob, withApp } from '../app-client.js';
+import { taskDefinition } from '../../tasks/index.js';
 import { freeName } from './upscale.js';
 
 const DIRECTIONS = ['a2b', 'b2a'] as const;
@@ -51,9 +52,10 @@ export const compareCommand: Command = {
     const scale = intOpt(v, 'scale');
     if (scale !== undefined && ![2, 3, 4].includes(scale)) throw new UsageError('--scale must be 2, 3 or 4');
     const direction = stringOpt(v, 'direction');
-    if (task === 'cyclegan' && !direction) throw new UsageError('style transfer needs --direction a2b|b2a (or one per model: --direction a2b,b2a)');
+    const needs = taskDefinition(task).compare;
+    if (needs.direction && !direction) throw new UsageError('style transfer needs --direction a2b|b2a (or one per model: --direction a2b,b2a)');
     const tile = intOpt(v, 'tile');
-    const sides = parseSides(models, task === 'cyclegan' ? direction : undefined, task === 'superres' ? scale : undefined);
+    const sides = parseSides(models, needs.direction ? direction : undefined, needs.scale ? scale : undefined);
     const input = resolve(ctx.positionals[0]!);
     return withApp(ctx, async (app) => {
       const started = await call(app, 'compare:start', { task, sides, input, ...(tile ? { tile } : {}) });

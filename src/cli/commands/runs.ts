@@ -1,3 +1,4 @@
+import { formatQuality } from '../../metrics/quality-format.js';
 import { UsageError, type Command } from '../command.js';
 import { RUN_REF_HELP } from '../../contract/common.js';
 import { call, print, table, waitForJob, withApp } from '../app-client.js';
@@ -13,7 +14,9 @@ export const runsCommand: Command = {
     return withApp(ctx, async (app) => {
       if (action === 'list') {
         const runs = await call(app, 'runs:list', { includeTrashed: ctx.values.all === true });
-        print(ctx, runs, () => table(runs.map((r) => ({ ...r, steps: `${r.step}/${r.totalSteps}`, trashed: r.trashed ? 'yes' : '' })), ['id', 'name', 'task', 'model', 'state', 'steps', 'trashed']));
+        // `resumes at`: the newest checkpoint's step, where a resume really starts (after a kill
+        // the row's step can be past it: 260/400 reported, 240 saved)
+        print(ctx, runs, () => table(runs.map((r) => ({ ...r, steps: `${r.step}/${r.totalSteps}`, 'resumes at': r.resumableStep ?? '-', quality: formatQuality(r.lastMetrics), trashed: r.trashed ? 'yes' : '' })), ['id', 'name', 'task', 'model', 'state', 'steps', 'resumes at', 'quality', 'trashed']));
         return 0;
       }
       if (!id) throw new UsageError(`runs ${action} needs a run: ${RUN_REF_HELP}`);
@@ -51,7 +54,7 @@ export const runsCommand: Command = {
         }
         case 'checkpoints': {
           const cps = await call(app, 'runs:checkpoints', { id });
-          print(ctx, cps, () => table(cps.map((c) => ({ ...c, flags: [c.latest ? 'latest' : '', c.best ? 'best' : ''].filter(Boolean).join(',') })), ['name', 'step', 'bytes', 'score', 'flags']));
+          print(ctx, cps, () => table(cps.map((c) => ({ ...c, quality: formatQuality(c.scores ?? {}), flags: [c.latest ? 'latest' : '', c.best ? 'best' : ''].filter(Boolean).join(',') })), ['name', 'step', 'bytes', 'score', 'quality', 'flags']));
           return 0;
         }
         case 'log': {

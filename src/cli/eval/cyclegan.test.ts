@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { silentReporter } from '../../common/reporter.js';
 import { prepareWasm } from '../../engine/wasm-setup.js';
 import { train } from '../../training/train.js';
-import { getSourceBuilder } from '../../training/source-builders.js';
+import { getSourceBuilder } from '../../tasks/index.js';
 import { main } from '../main.js';
-import '../../data/unpaired-source.js';
 
 let root: string;
 const ctx = () => ({ signal: new AbortController().signal, report: silentReporter });

@@ -3,6 +3,8 @@
 import '@tensorflow/tfjs-backend-wasm'; // registers the shipped wasm kernels we wrap or replace
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batch-matmul.js';
+import { makeConcatConfig } from './concat.js';
+import { makeSplitVConfig } from './split-v.js';
 import { makeTileConfig } from './tile.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
@@ -32,6 +34,8 @@ export const WASM_TRAINING_KERNELS = [
   'DepthwiseConv2dNativeBackpropInput',
   'BatchMatMul',
   'Tile',
+  'SplitV',
+  'Concat',
 ] as const;
 
 /**
@@ -43,9 +47,13 @@ export function registerWasmTrainingKernels(): void {
   install(conv2dBackpropInputConfig);
   install(depthwiseBackpropFilterConfig);
   install(depthwiseBackpropInputConfig);
-  // These two wrap the shipped kernel, which keeps the cases they do not speed up.
+  // These four wrap the shipped kernel, which keeps the cases they do not speed up.
   const shippedMatMul = getKernel('BatchMatMul', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
   if (shippedMatMul && !shippedMatMul[OURS]) install(makeBatchMatMulConfig(shippedMatMul));
   const shippedTile = getKernel('Tile', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
   if (shippedTile && !shippedTile[OURS]) install(makeTileConfig(shippedTile));
+  const shippedSplitV = getKernel('SplitV', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
+  if (shippedSplitV && !shippedSplitV[OURS]) install(makeSplitVConfig(shippedSplitV));
+  const shippedConcat = getKernel('Concat', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
+  if (shippedConcat && !shippedConcat[OURS]) install(makeConcatConfig(shippedConcat));
 }

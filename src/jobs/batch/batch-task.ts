@@ -6,7 +6,7 @@ import { openWorkspace } from '../../workspace/workspace.js';
 import { ensureBackend } from '../engine-backend.js';
 import type { EngineTask } from '../engine-task.js';
 import type { BatchPlan } from './plan.js';
-import { loadProcessor, type FrozenBatch } from './processors.js';
+import { taskDefinition, type FrozenBatch } from '../../tasks/index.js';
 import { runBatch } from './runner.js';
 
 export const PLAN_FILE = 'plan.json';
@@ -26,7 +26,7 @@ export const batchTask: EngineTask = async (raw, ctx) => {
   const ws = openWorkspace(ctx.workspace);
   try {
     await ensureBackend('auto');
-    const processItem = await loadProcessor(spec);
+    const processItem = await taskDefinition(spec.task).batchProcessor(spec);
     return await runBatch({ spec, plan, catalog: ws.catalog, process: processItem }, ctx);
   } finally {
     ws.close();

@@ -16,6 +16,7 @@ import { AppError } from '../../contract/errors.js';
 import type { BatchSpec } from '../../contract/batch.js';
 import { listZipEntries, safeEntryRel } from './zip-input.js';
 import { readManifest, sourceKey, type Manifest } from './manifest.js';
+import { taskDefinition } from '../../tasks/index.js';
 
 export interface PlannedItem {
   seq: number;
@@ -70,7 +71,8 @@ export async function planBatch(spec: BatchSpec, outDir: string, settingsHash: s
   const manifest: Manifest = await readManifest(out);
   const raw: Array<Omit<PlannedItem, 'seq' | 'output'> & { rel: string }> = [];
 
-  if (spec.task === 'generate') {
+  const seeded = taskDefinition(spec.task).batchInput === 'seeds';
+  if (seeded) {
     const count = spec.count ?? 16;
     for (let i = 0; i < count; i++) {
       const name = `gen-${String(i + 1).padStart(6, '0')}.${spec.format}`;
@@ -107,7 +109,7 @@ export async function planBatch(spec: BatchSpec, outDir: string, settingsHash: s
   for (const [seq, r] of raw.entries()) {
     const key = r.key || (await sourceKey(r.input));
     const dir = r.rel.includes('/') ? r.rel.slice(0, r.rel.lastIndexOf('/') + 1) : '';
-    const base = spec.task === 'generate' ? r.rel : `${dir}${outputName(r.rel.slice(dir.length), spec.format)}`;
+    const base = seeded ? r.rel : `${dir}${outputName(r.rel.slice(dir.length), spec.format)}`;
     let name = base;
     for (let n = 2; ; n++) {
       const lower = name.toLowerCase(); // case-insensitive file systems (macOS, Windows)

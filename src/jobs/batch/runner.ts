@@ -12,7 +12,7 @@ import type { TaskOutcome } from '../protocol.js';
 import { acquireLock } from '../run-lock.js';
 import { appendManifest, readManifest } from './manifest.js';
 import type { BatchPlan, PlannedItem } from './plan.js';
-import type { FrozenBatch, ItemProcessor } from './processors.js';
+import { taskDefinition, type FrozenBatch, type ItemProcessor } from '../../tasks/index.js';
 import { buildReport, writeReport } from './report.js';
 import { validateInput } from './validate-input.js';
 import { extractZipEntry } from './zip-input.js';
@@ -49,6 +49,7 @@ async function placeNoClobber(tmp: string, final: string): Promise<void> {
 
 export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<TaskOutcome> {
   const { spec, plan, catalog } = run;
+  const task = taskDefinition(spec.task);
   const outDir = plan.outDir;
   await mkdir(outDir, { recursive: true });
   const lock = acquireLock(outDir, `batch job ${ctx.jobId}`);
@@ -86,7 +87,7 @@ export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<T
       const tmp = join(dirname(final), `.${basename(item.output, ext)}.partial-${process.pid}${ext}`);
       try {
         let source: string | null = null;
-        if (spec.task !== 'generate') {
+        if (task.batchInput === 'images') {
           source = item.entry ? await extractZipEntry(item.input, item.entry, extractDir) : item.input;
           await validateInput(source, item.label, spec.maxPixels);
         }
@@ -98,10 +99,10 @@ export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<T
         await placeNoClobber(tmp, final);
         await appendManifest(outDir, { output: item.output, key: item.key, settings: plan.settingsHash });
         record(item, { input: item.label, output: final, status: 'ok', ms });
-        if (spec.task === 'superres' || spec.task === 'cyclegan') {
-          ctx.output({ kind: spec.task === 'superres' ? 'upscale' : 'translation', path: final, beforePath: source, model: spec.model });
+        if (task.batchInput === 'images') {
+          ctx.output({ kind: task.galleryKind, path: final, beforePath: source, model: spec.model });
         } else {
-          ctx.output({ kind: 'generation', path: final, model: spec.model, seed: (spec.seed ?? 0) + item.seq, runId: spec.resolvedModel.kind === 'run' ? spec.resolvedModel.id : null });
+          ctx.output({ kind: task.galleryKind, path: final, model: spec.model, seed: (spec.seed ?? 0) + item.seq, runId: spec.resolvedModel.kind === 'run' ? spec.resolvedModel.id : null });
         }
       } catch (error) {
         await rm(tmp, { force: true });

@@ -13,16 +13,10 @@ import type { Task } from '../../contract/common.js';
 import type { ModelSidecar } from '../../contract/models.js';
 import { isGeneratorModel } from '../../models/common/generator-model.js';
 import { loadModelForInference } from '../../training/load-model.js';
+import { taskDefinition } from '../../tasks/index.js';
 
 export const EXPORT_SIDECAR = 'gan-studio.json';
 export const WEIGHTS_FILE = 'group1-shard1of1.bin';
-
-/** Which networks a task's inference uses, and the subfolder each is written to ('' = the folder itself). */
-export const EXPORTED_NETWORKS: Record<Task, Array<{ network: string; folder: string }>> = {
-  generate: [{ network: 'G', folder: '' }],
-  superres: [{ network: 'G', folder: '' }],
-  cyclegan: [{ network: 'G_AB', folder: 'a2b' }, { network: 'G_BA', folder: 'b2a' }],
-};
 
 export interface ExportResult {
   path: string;
@@ -64,7 +58,8 @@ export async function exportTrainedRun(
   const { model, family, spec } = loaded;
   let staging: string | null = null;
   try {
-    const plan = EXPORTED_NETWORKS[family.task];
+    const task = taskDefinition(family.task);
+    const plan = task.exportNetworks;
     await mkdir(dirname(dest), { recursive: true });
     staging = await mkdtemp(join(dirname(dest), `.${basename(dest)}.partial-`));
     const extra = model.getExtraState().tensors;
@@ -84,9 +79,8 @@ export async function exportTrainedRun(
       outputRange: [-1, 1],
       size: spec.size,
       channels: spec.channels,
-      ...(family.task === 'superres' && spec.scale ? { scale: spec.scale } : {}),
+      ...task.exportSidecar(spec),
       ...(isGeneratorModel(model) ? { latentSize: model.latentSize } : {}),
-      ...(family.task === 'cyclegan' ? { directions: { a2b: 'a2b', b2a: 'b2a' } } : {}),
       source: {
         runId: opts.runId ?? basename(runDir), family: family.id, checkpoint: loaded.checkpoint, step: loaded.step,
         spec: spec as unknown as Record<string, unknown>, exportedAt: Date.now(),

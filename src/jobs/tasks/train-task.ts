@@ -7,7 +7,7 @@ import { openWorkspace } from '../../workspace/workspace.js';
 import { ensureBackend } from '../engine-backend.js';
 import type { EngineTask } from '../engine-task.js';
 import { acquireLock } from '../run-lock.js';
-import { openTrainSource } from './train-source.js';
+import { buildTrainSource } from '../../tasks/index.js';
 
 export const TrainTaskInput = z.object({
   runId: z.string(),
@@ -35,7 +35,7 @@ export const trainTask: EngineTask = async (raw, ctx) => {
     const spec = await specForRun(input.spec, input.runDir, input.resume);
     const resolved = getFamily(spec.model).resolve(TrainSpec.parse(spec));
     const folders = { ...(input.data ? { data: input.data } : {}), ...(input.dataA ? { dataA: input.dataA } : {}), ...(input.dataB ? { dataB: input.dataB } : {}) };
-    source = await openTrainSource(ws, resolved, folders, ctx);
+    source = await buildTrainSource(ws, resolved, { ...folders, ctx });
     const out = await train({ spec, runDir: input.runDir, source, resume: input.resume }, ctx);
     return { stopped: out.stopped, result: { step: out.step, runId: input.runId, backend } };
   } finally {

@@ -1,15 +1,14 @@
-// Registers the CycleGAN training source with the training layer: `gan-studio train --task
-// cyclegan` and the engine's train task import this module once, then buildTrainSource() finds
-// the builder by task. A and B come from workspace datasets (spec.datasetA/B) or plain folders.
-import { AppError } from '../contract/errors.js';
-import { registerSourceBuilder } from '../training/source-builders.js';
-import { jitterLoadSide, listImageFiles, loadImageSet, unpairedBatchSource } from './unpaired.js';
+// What a CycleGAN run trains on: two unpaired image sets A and B, from workspace datasets
+// (spec.datasetA/B) or plain folders.
+import { AppError } from '../../contract/errors.js';
+import type { SourceBuilder } from '../types.js';
+import { jitterLoadSide, listImageFiles, loadImageSet, unpairedBatchSource } from '../../data/unpaired.js';
 
-registerSourceBuilder('cyclegan', async (ws, spec, args) => {
+export const cycleganTrainSource: SourceBuilder = async (ws, spec, args) => {
   const paths = async (name: 'A' | 'B', datasetId: string | undefined, folder: string | undefined): Promise<string[]> => {
     let found: string[];
     if (ws && datasetId) {
-      const data = await import('./dataset-source.js');
+      const data = await import('../../data/dataset-source.js');
       found = await data.loadDatasetImages(ws, datasetId, { split: 'all' });
     } else if (folder) {
       found = await listImageFiles(folder);
@@ -37,6 +36,4 @@ registerSourceBuilder('cyclegan', async (ws, spec, args) => {
   const b = await load('B', spec.datasetB, args.dataB);
   // the paper flips; a pre-option run has no field and flipped too
   return unpairedBatchSource(a, b, { size: spec.size, seed: spec.seed, flip: spec.flip ?? true });
-});
-
-export const cycleganSourceRegistered = true;
+};

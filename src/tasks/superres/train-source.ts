@@ -1,15 +1,14 @@
-// Registers the super-resolution training source with the training layer: `gan-studio train
-// --task superres` (and the engine's train task) import this module once, then
-// buildTrainSource() finds the builder by task.
-import { AppError } from '../contract/errors.js';
-import { registerSourceBuilder } from '../training/source-builders.js';
-import { listImageFiles, loadHrImages, srPairSource } from './sr-pairs.js';
+// What a super-resolution run trains on: HR images (a workspace dataset or a folder), degraded
+// on the fly into LR/HR pairs.
+import { AppError } from '../../contract/errors.js';
+import type { SourceBuilder } from '../types.js';
+import { listImageFiles, loadHrImages, srPairSource } from '../../data/sr-pairs.js';
 
-registerSourceBuilder('superres', async (ws, spec, args) => {
+export const superresTrainSource: SourceBuilder = async (ws, spec, args) => {
   const scale = spec.scale ?? 2;
   let paths: string[];
   if (ws && spec.datasetId) {
-    const data = await import('./dataset-source.js');
+    const data = await import('../../data/dataset-source.js');
     paths = await data.loadDatasetImages(ws, spec.datasetId, { split: 'all' });
   } else if (args.data) {
     paths = await listImageFiles(args.data);
@@ -20,6 +19,4 @@ registerSourceBuilder('superres', async (ws, spec, args) => {
   const images = await loadHrImages(paths, { channels: spec.channels, minSide: spec.size }, args.ctx);
   const mode = spec.extra.degrade === 'realesrgan' ? 'realesrgan' : 'bicubic';
   return srPairSource(images, { size: spec.size, scale, channels: spec.channels, seed: spec.seed, degrade: { mode } });
-});
-
-export const superresSourceRegistered = true;
+};

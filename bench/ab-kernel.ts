@@ -1,0 +1,51 @@
+// A/B of one of GAN Studio's wasm kernel replacements against the kernel tfjs ships, inside ONE
+// process and interleaved (A B A B …), on the app's own training step: a busy machine slows both
+// alike. Times are process CPU time (user + system), which neighbours inflate far less than wall
+// time; run on one wasm thread so CPU time is the work. Prints one JSON line.
+//   GAN_STUDIO_WASM_THREADS=1 node dist/bench/ab-kernel.js --kernel SplitV --net esrgan [--steps 4]
+// The shipped kernel is read from tfjs's registry before the engine installs ours.
+import '@tensorflow/tfjs-backend-wasm';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { initTf } from '../src/engine/backends.js';
+import { WASM_TRAINING_KERNELS } from '../src/engine/wasm-kernels/index.js';
+import { flag, median, round, syncedStep } from './common.js';
+import { netStep, type Net } from './step-nets.js';
+
+const kernel = flag('kernel') ?? '';
+const net = (flag('net') ?? 'esrgan') as Net;
+const steps = Number(flag('steps') ?? 4);
+if (!(WASM_TRAINING_KERNELS as readonly string[]).includes(kernel)) throw new Error(`--kernel must be one of ${WASM_TRAINING_KERNELS.join(', ')}`);
+const shipped = getKernel(kernel, 'wasm');
+if (!shipped) throw new Error(`tfjs ships no wasm ${kernel}: nothing to compare ours with`);
+await initTf('wasm');
+const ours = getKernel(kernel, 'wasm')!;
+
+function use(config: KernelConfig): void {
+  unregisterKernel(kernel, 'wasm');
+  registerKernel(config);
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+const { model, batch, dispose } = netStep(net);
+let step = 0;
+const times: Record<'ours' | 'shipped', number[]> = { ours: [], shipped: [] };
+for (let i = -2; i < 2 * steps; i++) {
+  const side = i % 2 === 0 ? 'ours' : 'shipped';
+  use(side === 'ours' ? ours : shipped);
+  const t = cpuMs();
+  await syncedStep(model, batch, step++);
+  if (i >= 0) times[side].push(cpuMs() - t); // the first two (one each) warm both up
+}
+use(ours);
+dispose();
+const oursMs = median(times.ours);
+const shippedMs = median(times.shipped);
+console.log(JSON.stringify({
+  method: 'process CPU time per step, ours and shipped alternated in one process', kernel, net, threads: process.env.GAN_STUDIO_WASM_THREADS ?? 'default',
+  steps, ours_cpu_ms: round(oursMs), shipped_cpu_ms: round(shippedMs), speedup: round(shippedMs / oursMs, 2),
+  ours_all: times.ours.map((x) => round(x)), shipped_all: times.shipped.map((x) => round(x)),
+}));

@@ -1,0 +1,30 @@
+// Super-resolution: an SR generator (esrgan, or a shipped pretrained ESRGAN) upscales each input
+// image ×2/×3/×4, tiled so any size fits in memory.
+import { AppError } from '../../contract/errors.js';
+import { itemOptions } from '../item-options.js';
+import { requireBatchInputs, type TaskDefinition } from '../types.js';
+
+export const superresTask: TaskDefinition = {
+  id: 'superres',
+  label: 'Super-resolution',
+  galleryKind: 'upscale',
+  batchInput: 'images',
+  pretrained: true,
+  compare: { direction: false, scale: true, fidelity: true },
+  checkRunData(spec) {
+    if (!spec.datasetId) throw new AppError('INVALID_ARGUMENT', 'a superres run needs datasetId');
+  },
+  checkBatch(_spec, inputs) {
+    requireBatchInputs('superres', inputs);
+  },
+  batchTitle: (spec, model, count) => `Upscale${spec.scale ? ` ×${spec.scale}` : ''} with ${model}: ${count} file${count === 1 ? '' : 's'}`,
+  // lazy, like everything that loads images or tfjs: listing tasks stays cheap
+  trainSource: async (ws, spec, args) => (await import('./train-source.js')).superresTrainSource(ws, spec, args),
+  async batchProcessor(spec) {
+    const { upscaleFile } = await import('../../inference/upscale.js');
+    const opts = itemOptions(spec);
+    return async (input, output, _item, ctx) => void (await upscaleFile(input!, output, opts, ctx));
+  },
+  exportNetworks: [{ network: 'G', folder: '' }],
+  exportSidecar: (spec) => (spec.scale ? { scale: spec.scale } : {}),
+};
