@@ -28,6 +28,18 @@ export function defaultPort() {
   });
 }
 
+/**
+ * Whether the browser fallback should open a browser tab itself: where someone sits at a
+ * desktop (macOS, Windows, or a Linux/BSD session with DISPLAY or WAYLAND_DISPLAY), never in CI
+ * or when GAN_STUDIO_NO_BROWSER is set. Over SSH without a forwarded display: only the URL.
+ */
+export function shouldOpenBrowser(platform = process.platform, env = process.env) {
+  const set = (name) => Boolean(env[name] && env[name] !== '0' && env[name] !== 'false');
+  if (set('CI') || set('GAN_STUDIO_NO_BROWSER')) return false;
+  if (platform === 'darwin' || platform === 'win32') return true;
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+}
+
 function run(command, args) {
   const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
   // Ctrl+C reaches the child through the terminal's process group; SIGTERM has to be passed on.
@@ -46,7 +58,9 @@ async function start(args) {
   if (electron) return run(electron, ['.', ...args]);
   console.log('gan-studio: no Electron binary here — serving the studio in your browser instead (Ctrl+C to stop).');
   const portArgs = args.includes('--port') ? [] : ['--port', String(await defaultPort())];
-  run(process.execPath, [fileURLToPath(new URL('../bin/gan-studio.js', import.meta.url)), 'serve', ...portArgs, ...args]);
+  // serve opens the tab itself once it listens (xdg-open / open / start)
+  const openArgs = shouldOpenBrowser() && !args.includes('--open') ? ['--open'] : [];
+  run(process.execPath, [fileURLToPath(new URL('../bin/gan-studio.js', import.meta.url)), 'serve', ...portArgs, ...openArgs, ...args]);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await start(process.argv.slice(2));

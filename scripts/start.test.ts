@@ -9,11 +9,27 @@ import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('./start.mjs', import.meta.url));
 
+describe('npm start opens the browser itself only at a desktop', () => {
+  it('decides from the platform and the environment (never in CI)', async () => {
+    const { shouldOpenBrowser } = await import('./start.mjs');
+    expect(shouldOpenBrowser('darwin', {})).toBe(true);
+    expect(shouldOpenBrowser('win32', {})).toBe(true);
+    expect(shouldOpenBrowser('linux', { DISPLAY: ':0' })).toBe(true);
+    expect(shouldOpenBrowser('linux', { WAYLAND_DISPLAY: 'wayland-0' })).toBe(true);
+    expect(shouldOpenBrowser('freebsd', { DISPLAY: ':1' })).toBe(true);
+    expect(shouldOpenBrowser('linux', {})).toBe(false);
+    expect(shouldOpenBrowser('linux', { DISPLAY: ':0', CI: 'true' })).toBe(false);
+    expect(shouldOpenBrowser('darwin', { CI: '1' })).toBe(false);
+    expect(shouldOpenBrowser('win32', { GAN_STUDIO_NO_BROWSER: '1' })).toBe(false);
+    expect(shouldOpenBrowser('darwin', { CI: 'false' })).toBe(true);
+  });
+});
+
 describe('npm start without Electron', () => {
   it('says so in one line and serves the studio, printing the URL', async () => {
     const workspace = await mkdtemp(join(tmpdir(), 'gan-start-'));
     const child = spawn(process.execPath, [script, '--port', '0', '--workspace', workspace], {
-      env: { ...process.env, GAN_STUDIO_SKIP_BUILD: '1' },
+      env: { ...process.env, GAN_STUDIO_SKIP_BUILD: '1', GAN_STUDIO_NO_BROWSER: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

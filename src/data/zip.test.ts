@@ -9,6 +9,7 @@ import { silentReporter } from '../common/reporter.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { importIntoWorkspace } from './import.js';
 import { makeImage, makeZip } from './testing/corpus.js';
+import { listZipEntries } from '../jobs/batch/zip-input.js';
 import { planZip, RATIO_FLOOR_BYTES } from './zip.js';
 
 let tmp: string;
@@ -69,9 +70,20 @@ describe('zip bombs', () => {
     expect(planned.plan.refused.map((r) => `${r.name} ${r.code}`)).toEqual(['big-entry.zip/big.png ZIP_TOO_LARGE']);
   });
 
+  it('refuses the same bombs as batch inputs, whole, when the batch is planned', async () => {
+    const zeros = Buffer.alloc(1024 * 1024);
+    const mib = await zipFile('batch-mib.zip', Array.from({ length: 400 }, (_, i) => ({ name: `z${i}.bmp`, data: zeros })));
+    await expect(listZipEntries(mib)).rejects.toMatchObject({ code: 'ZIP_RATIO_TOO_HIGH', message: expect.stringMatching(/batch-mib\.zip was refused: its entry "z0\.bmp" expands \d+×/) });
+    const floor = Buffer.alloc(RATIO_FLOOR_BYTES);
+    const small = await zipFile('batch-small.zip', Array.from({ length: 1500 }, (_, i) => ({ name: `s${i}.bmp`, data: floor })));
+    await expect(listZipEntries(small)).rejects.toMatchObject({ code: 'ZIP_RATIO_TOO_HIGH', message: expect.stringMatching(/unpacks to \d+× its size/) });
+  });
+
   it('still plans an ordinary archive of images', async () => {
     const entries = await Promise.all(Array.from({ length: 5 }, async (_, i) => ({ name: `set/${i}.png`, data: await makeImage('png', 32, 32, { seed: i }) })));
-    const planned = await planZip(await zipFile('ok.zip', entries), 'ok.zip');
+    const path = await zipFile('ok.zip', entries);
+    expect(await listZipEntries(path)).toHaveLength(5);
+    const planned = await planZip(path, 'ok.zip');
     expect(planned.ok).toBe(true);
     if (planned.ok) {
       planned.plan.zip.close();

@@ -37,6 +37,18 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
  */
 export const RATIO_FLOOR_BYTES = 64 * 1024;
 
+/** The entry's expansion ratio when it is a bomb by itself (over the floor, over maxRatio), else null. */
+export function entryBombRatio(uncompressed: number, compressed: number, maxRatio = DEFAULT_ZIP_LIMITS.maxRatio): number | null {
+  const ratio = uncompressed / Math.max(1, compressed);
+  return uncompressed > RATIO_FLOOR_BYTES && ratio > maxRatio ? ratio : null;
+}
+
+/** The archive's expansion ratio (its entries' total over the zip file's size) when over maxRatio, else null. */
+export function archiveBombRatio(totalUncompressed: number, archiveBytes: number, maxRatio = DEFAULT_ZIP_LIMITS.maxRatio): number | null {
+  const ratio = totalUncompressed / Math.max(1, archiveBytes);
+  return ratio > maxRatio ? ratio : null;
+}
+
 export interface ZipPlan {
   zip: ZipFile;
   /** entries to extract, with their display names ("archive.zip/dir/a.png") */
@@ -106,8 +118,8 @@ export async function planZip(path: string, display: string, limits: ZipLimits =
         plan.refused.push(entryRefusal('ZIP_TOO_LARGE', name, `unpacks to ${mb(entry.uncompressedSize)}, over the ${mb(limits.maxEntryBytes)} limit for one file; it was not extracted — shrink the image or raise the file size limit`));
         continue;
       }
-      const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
-      if (entry.uncompressedSize > RATIO_FLOOR_BYTES && ratio > limits.maxRatio) {
+      const ratio = entryBombRatio(entry.uncompressedSize, entry.compressedSize, limits.maxRatio);
+      if (ratio !== null) {
         plan.refused.push(entryRefusal('ZIP_RATIO_TOO_HIGH', name, `expands ${Math.round(ratio)}× (over the ${limits.maxRatio}× limit), the mark of a zip bomb; it was not extracted — unpack it yourself if you trust it`));
         continue;
       }
@@ -124,8 +136,8 @@ export async function planZip(path: string, display: string, limits: ZipLimits =
     return refusal('ZIP_TOO_LARGE', display, `the archive unpacks to ${gb(plan.totalBytes)}, over the ${gb(limits.maxTotalBytes)} limit — split it, or import the unpacked folder`);
   }
   const archiveBytes = await stat(path).then((s) => s.size, () => 0);
-  const archiveRatio = plan.totalBytes / Math.max(1, archiveBytes);
-  if (archiveRatio > limits.maxRatio) {
+  const archiveRatio = archiveBombRatio(plan.totalBytes, archiveBytes, limits.maxRatio);
+  if (archiveRatio !== null) {
     zip.close();
     return refusal('ZIP_RATIO_TOO_HIGH', display, `the archive (${mb(archiveBytes)}) unpacks to ${mb(plan.totalBytes)}, ${Math.round(archiveRatio)}× its size (over the ${limits.maxRatio}× limit), the mark of a zip bomb; nothing was extracted — unpack it yourself if you trust it`);
   }

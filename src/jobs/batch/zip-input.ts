@@ -1,11 +1,13 @@
 // Zip inputs of a batch: entries are listed when the batch is planned and extracted one at a
-// time when processed, refusing unsafe names (absolute, `..`), links and oversized entries.
+// time when processed, refusing unsafe names (absolute, `..`), links, oversized entries and zip
+// bombs (the same ratio rules as a dataset import, src/data/zip.ts; an input zip is refused whole).
 import yauzl from 'yauzl';
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../contract/errors.js';
+import { archiveBombRatio, entryBombRatio } from '../../data/zip.js';
 
 export interface ZipEntryInfo {
   name: string;
@@ -22,27 +24,35 @@ function isLink(entry: yauzl.Entry): boolean {
 export async function listZipEntries(zipPath: string): Promise<ZipEntryInfo[]> {
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(zipPath, { lazyEntries: false, strictFileNames: false });
+    // yauzl's promise API always opens with lazyEntries: entries come from eachEntry()
+    zip = await yauzl.openPromise(zipPath, { strictFileNames: false });
   } catch (error) {
     throw new AppError('ZIP_CORRUPT', `cannot read the zip ${zipPath}: ${(error as Error).message}`);
   }
   const out: ZipEntryInfo[] = [];
+  let total = 0;
   try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('entry', (e: yauzl.Entry) => {
-        if (!e.fileName.endsWith('/') && !e.fileName.split('/').some((p) => p.startsWith('.') || p === '__MACOSX')) {
-          out.push({ name: e.fileName, size: e.uncompressedSize, crc32: e.crc32 });
-        }
-      });
-      zip.on('end', () => resolve());
-      zip.on('error', reject);
-    });
+    for await (const e of zip.eachEntry()) {
+      const ratio = entryBombRatio(e.uncompressedSize, e.compressedSize);
+      if (ratio !== null) throw bomb(zipPath, `its entry "${e.fileName}" expands ${Math.round(ratio)}×`);
+      total += e.uncompressedSize;
+      if (!e.fileName.endsWith('/') && !e.fileName.split('/').some((p) => p.startsWith('.') || p === '__MACOSX')) {
+        out.push({ name: e.fileName, size: e.uncompressedSize, crc32: e.crc32 });
+      }
+    }
   } catch (error) {
+    if (error instanceof AppError) throw error;
     throw new AppError('ZIP_CORRUPT', `cannot read the zip ${zipPath}: ${(error as Error).message}`);
   } finally {
     zip.close();
   }
+  const ratio = archiveBombRatio(total, (await stat(zipPath)).size);
+  if (ratio !== null) throw bomb(zipPath, `it unpacks to ${Math.round(ratio)}× its size`);
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function bomb(zipPath: string, why: string): AppError {
+  return new AppError('ZIP_RATIO_TOO_HIGH', `the zip ${zipPath} was refused: ${why}, the mark of a zip bomb — unpack it yourself if you trust it and give the folder instead`);
 }
 
 /** The entry's name as a relative output path; unsafe names (refused when processed) are flattened. */
