@@ -603,6 +603,7 @@ export const en = {
     connection: 'Connection',
     desktop: 'Desktop app',
     browser: 'Browser (gan-studio serve)',
+    signOut: 'Sign out',
     workspace: 'Workspace',
     diskUse: 'Disk use',
     parts: { datasets: 'Datasets', runs: 'Runs', exports: 'Exports', cache: 'Cache', trash: 'Trash' },

@@ -604,6 +604,7 @@ export const zhCN: Messages = {
     connection: '连接方式',
     desktop: '桌面应用',
     browser: '浏览器（gan-studio serve）',
+    signOut: '退出登录',
     workspace: '工作区',
     diskUse: '磁盘占用',
     parts: { datasets: '数据集', runs: '训练任务', exports: '导出', cache: '缓存', trash: '回收站' },

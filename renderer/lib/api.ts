@@ -41,6 +41,16 @@ export function transport(): 'electron' | 'http' {
   return bridge() ? 'electron' : 'http';
 }
 
+/**
+ * Browser mode: ends this browser's session on the server (the cookie is revoked there, not only
+ * forgotten here), then shows the login page, or reloads when the server needs no login.
+ */
+export async function signOut(): Promise<void> {
+  const response = await fetch(baseUrl('api/logout'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const answer = (await response.json().catch(() => null)) as { value?: { loginRequired?: boolean } } | null;
+  location.assign(baseUrl(answer?.value?.loginRequired ? 'login' : './'));
+}
+
 function baseUrl(path: string): string {
   return new URL(path, document.baseURI).toString();
 }

@@ -95,29 +95,74 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
-/** Sessions live in memory only: restarting the server logs everyone out, which is intended. */
+export interface SessionOptions {
+  /** a session unused this long ends (each use renews it) */
+  idleMs: number;
+  /** and every session ends this long after sign-in, used or not */
+  maxAgeMs: number;
+  /** the cookie only travels over https (behind a TLS proxy) */
+  secure?: boolean;
+}
+
+export const DEFAULT_SESSIONS: SessionOptions = { idleMs: 24 * 3600_000, maxAgeMs: 3 * 24 * 3600_000 };
+
+/**
+ * Sessions live in memory only: restarting the server logs everyone out, which is intended. A
+ * session ends after `idleMs` unused or `maxAgeMs` after sign-in, whichever comes first, or when
+ * its browser logs out (revoke). Using it renews the idle deadline and, now and then, the cookie.
+ */
 export class SessionStore {
-  private readonly sessions = new Map<string, number>();
-  constructor(private readonly ttlMs = 7 * 24 * 3600_000) {}
+  private readonly sessions = new Map<string, { created: number; lastUsed: number; renewed: number }>();
+  readonly options: SessionOptions;
+
+  constructor(options: Partial<SessionOptions> = {}, private readonly now: () => number = Date.now) {
+    this.options = { ...DEFAULT_SESSIONS, ...options };
+  }
 
   create(): string {
     const id = randomBytes(32).toString('base64url');
-    this.sessions.set(id, Date.now() + this.ttlMs);
+    const t = this.now();
+    this.sessions.set(id, { created: t, lastUsed: t, renewed: t });
     return id;
+  }
+
+  private expiresAt(s: { created: number; lastUsed: number }): number {
+    return Math.min(s.lastUsed + this.options.idleMs, s.created + this.options.maxAgeMs);
   }
 
   valid(id: string | undefined): boolean {
     if (!id) return false;
-    const expires = this.sessions.get(id);
-    if (expires === undefined) return false;
-    if (expires < Date.now()) {
+    const s = this.sessions.get(id);
+    if (!s) return false;
+    if (this.expiresAt(s) <= this.now()) {
       this.sessions.delete(id);
       return false;
     }
     return true;
   }
 
+  /** Marks a valid session used; true when its cookie should be sent again (renewed). */
+  touch(id: string): boolean {
+    const s = this.sessions.get(id);
+    if (!s) return false;
+    const t = this.now();
+    s.lastUsed = t;
+    if (t - s.renewed < this.options.idleMs / 8) return false;
+    s.renewed = t;
+    return true;
+  }
+
+  revoke(id: string | undefined): void {
+    if (id) this.sessions.delete(id);
+  }
+
   cookie(id: string): string {
-    return `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(this.ttlMs / 1000)}`;
+    const s = this.sessions.get(id);
+    const ms = s ? this.expiresAt(s) - this.now() : this.options.idleMs;
+    return `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.max(0, Math.floor(ms / 1000))}${this.options.secure ? '; Secure' : ''}`;
+  }
+
+  clearCookie(): string {
+    return `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${this.options.secure ? '; Secure' : ''}`;
   }
 }

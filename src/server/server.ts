@@ -10,9 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { invoke, isMethodName, type Handlers } from '../contract/api.js';
 import { AppError, toWireError } from '../contract/errors.js';
 import { isLifecycleEvent, type JobEvent } from '../contract/events.js';
-import {
-  allowedHostnames, isAllowedHost, isLoopbackHost, isSameOrigin, parseCookies, SessionStore, SESSION_COOKIE, tokensEqual,
-} from './guards.js';
+import { allowedHostnames, isAllowedHost, isLoopbackHost, isSameOrigin } from './guards.js';
 import { readCappedBody, sendFile, sendJson, sendRefusal } from './http-util.js';
 import { loginPage } from './login-page.js';
 import { assertPathsAllowed } from './path-policy.js';
@@ -21,7 +19,8 @@ import { resolveServedWorkspaceFile } from './served-files.js';
 import { baseSecurityHeaders, FILE_CONTENT_SECURITY_POLICY, uiContentSecurityPolicy } from './security-headers.js';
 import { pruneUploads, receiveUpload, TooLargeError, uploadsRoot } from './upload.js';
 import { DEFAULT_TIMEOUTS, watchBody, type ServerTimeouts } from './body-timeouts.js';
-import { LoginThrottle, type ThrottleDecision, type ThrottleOptions } from './throttle.js';
+import type { ThrottleOptions } from './throttle.js';
+import { clientOf, createAuth } from './auth.js';
 
 /** What the server needs from the app (createApp() returns a superset). */
 export interface ServedApp {
@@ -55,6 +54,11 @@ export interface ServerOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** wrong-token backoff and global cap (tests pass small ones) */
   throttle?: Partial<ThrottleOptions>;
+  /**
+   * the address browsers use when the server sits behind a TLS reverse proxy
+   * (https://studio.example.com): its host name is accepted in Host, and the cookie is Secure
+   */
+  publicUrl?: string;
   /** where refusals are logged (default: stderr) */
   log?: (line: string) => void;
 }
@@ -91,54 +95,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { app } = options;
   const rendererDir = options.rendererDir ?? defaultRendererDir();
   const hostnames = allowedHostnames(host);
-  const sessions = new SessionStore();
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const throttle = new LoginThrottle(options.throttle);
-  const log = options.log ?? ((line: string) => console.error(line));
-  const logLimit = new Map<string, number>();
-  /** one line per client and kind every 10 s at most: a flood of guesses must not flood the log */
-  function logRefusal(kind: string, client: string, line: string): void {
-    const key = `${kind} ${client}`;
-    const now = Date.now();
-    if ((logLimit.get(key) ?? 0) > now - 10_000) return;
-    if (logLimit.size > 10_000) logLimit.clear();
-    logLimit.set(key, now);
-    log(`gan-studio serve: ${line}`);
-  }
+  const publicUrl = options.publicUrl ? new URL(options.publicUrl) : null;
+  if (publicUrl) hostnames.add(publicUrl.hostname.toLowerCase());
+  const auth = createAuth({ token, throttle: options.throttle, log: options.log ?? ((line) => console.error(line)), secureCookie: publicUrl?.protocol === 'https:' });
   const pathRoots = [uploadsRoot(app.ws.root), ...(options.allow ?? [])];
   void pruneUploads(app.ws.root).catch(() => {});
-
-  /** null when the request may go on; otherwise how to refuse it (401, or 429 while throttled) */
-  function authenticate(req: IncomingMessage): { status: 401 | 429; message: string; retryAfterMs?: number } | null {
-    if (!token) return null;
-    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer === undefined) {
-      return sessions.valid(parseCookies(req.headers.cookie)[SESSION_COOKIE]) ? null : { status: 401, message: 'sign in first: open /login and type the access token' };
-    }
-    const client = clientOf(req);
-    const gate = throttle.check(client);
-    if (!gate.ok) return throttled(client, gate);
-    if (tokensEqual(bearer.trim(), token)) {
-      throttle.success(client);
-      return null;
-    }
-    throttle.failure(client);
-    logRefusal('bearer', client, `wrong Bearer token from ${client}`);
-    return { status: 401, message: 'wrong access token' };
-  }
-
-  function throttled(client: string, gate: Exclude<ThrottleDecision, { ok: true }>) {
-    const seconds = Math.ceil(gate.retryAfterMs / 1000);
-    logRefusal('throttled', client, gate.reason === 'global'
-      ? `too many wrong tokens from all clients: refusing token checks for ${seconds} s (latest from ${client})`
-      : `too many wrong tokens from ${client}: refusing its token checks for ${seconds} s`);
-    return { status: 429 as const, message: `too many wrong access tokens; try again in ${seconds} s`, retryAfterMs: gate.retryAfterMs };
-  }
-
-  function refuseAuth(res: ServerResponse, refusal: { status: 401 | 429; message: string; retryAfterMs?: number }): void {
-    if (refusal.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.ceil(refusal.retryAfterMs / 1000)));
-    sendRefusal(res, refusal.status, 'UNAUTHORIZED', refusal.message);
-  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const hostHeader = req.headers.host;
@@ -153,16 +115,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // every body is watched until it has all arrived: a trickle or silence gets the socket cut
     watchBody(req, res, rawPath === '/api/upload'
       ? { idleMs: timeouts.idleMs, minBytesPerSec: timeouts.uploadMinBytesPerSec, graceMs: timeouts.uploadGraceMs }
-      : { idleMs: timeouts.idleMs, bodyMs: timeouts.bodyMs }, (why) => logRefusal(`slow ${rawPath}`, clientOf(req), `cut ${method} ${rawPath} from ${clientOf(req)}: body ${why}`));
+      : { idleMs: timeouts.idleMs, bodyMs: timeouts.bodyMs }, (why) => auth.logRefusal(`slow ${rawPath}`, clientOf(req), `cut ${method} ${rawPath} from ${clientOf(req)}: body ${why}`));
     if (isCrossSiteFetch(req)) return sendRefusal(res, 403, 'UNAUTHORIZED', 'refused a request another site made (Sec-Fetch-Site)');
     // A write from another site (CSRF) carries its own Origin; reads are harmless but checked too.
     if (!isSameOrigin(header(req, 'origin'), hostHeader)) return sendRefusal(res, 403, 'UNAUTHORIZED', 'refused a request from another origin');
 
     if (rawPath === '/login' && (method === 'GET' || method === 'HEAD')) return sendHtml(res, 200, loginPage(undefined, header(req, 'accept-language')));
-    if (rawPath === '/api/login' && method === 'POST') return login(req, res);
-    const refusal = authenticate(req);
+    if (rawPath === '/api/login' && method === 'POST') return auth.login(req, res);
+    if (rawPath === '/api/logout' && method === 'POST') return auth.logout(req, res);
+    const refusal = auth.authenticate(req, res);
     if (refusal) {
-      if (rawPath.startsWith('/api/') || rawPath.startsWith('/files/') || refusal.status === 429) return refuseAuth(res, refusal);
+      if (rawPath.startsWith('/api/') || rawPath.startsWith('/files/') || refusal.status === 429) return auth.refuse(res, refusal);
       res.writeHead(303, { Location: '/login' });
       return void res.end();
     }
@@ -176,44 +139,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (method === 'GET' || method === 'HEAD') return serveRenderer(req, res, rawPath);
     return sendRefusal(res, 405, 'INVALID_ARGUMENT', `${method} ${rawPath} is not supported`);
-  }
-
-  async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-    const client = clientOf(req);
-    const gate = throttle.check(client);
-    if (!gate.ok) {
-      req.resume();
-      const refusal = throttled(client, gate);
-      res.setHeader('Retry-After', String(Math.ceil(gate.retryAfterMs / 1000)));
-      if (isForm) return sendHtml(res, 429, loginPage('tooManyTries', header(req, 'accept-language')));
-      return sendRefusal(res, 429, 'UNAUTHORIZED', refusal.message);
-    }
-    const body = (await readCappedBody(req, 4096)).toString('utf8');
-    let given = '';
-    if (isForm) given = new URLSearchParams(body).get('token') ?? '';
-    else {
-      try {
-        given = String((JSON.parse(body) as { token?: unknown }).token ?? '');
-      } catch {
-        given = '';
-      }
-    }
-    if (!token || !tokensEqual(given, token)) {
-      throttle.failure(client);
-      logRefusal('login', client, `wrong access token on /api/login from ${client}`);
-      // a short pause makes online guessing slower still (256 random bits are the real defence)
-      await new Promise((r) => setTimeout(r, 250));
-      if (isForm) return sendHtml(res, 401, loginPage('wrongToken', header(req, 'accept-language')));
-      return sendRefusal(res, 401, 'UNAUTHORIZED', 'wrong access token');
-    }
-    throttle.success(client);
-    res.setHeader('Set-Cookie', sessions.cookie(sessions.create()));
-    if (isForm) {
-      res.writeHead(303, { Location: '/' });
-      return void res.end();
-    }
-    sendJson(res, 200, { ok: true, value: { ok: true } });
   }
 
   async function callMethod(req: IncomingMessage, res: ServerResponse, encodedName: string): Promise<void> {
@@ -299,7 +224,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (path !== '/api/events') return refuseUpgrade(socket, 404, 'Not Found');
     if (!isAllowedHost(req.headers.host, hostnames)) return refuseUpgrade(socket, 403, 'Forbidden');
     if (!isSameOrigin(header(req, 'origin'), req.headers.host) || isCrossSiteFetch(req)) return refuseUpgrade(socket, 403, 'Forbidden');
-    const refusal = authenticate(req);
+    const refusal = auth.authenticate(req);
     if (refusal) return refuseUpgrade(socket, refusal.status, refusal.status === 429 ? 'Too Many Requests' : 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (client) => {
       alive.set(client, true);
@@ -377,11 +302,6 @@ function isCrossSiteFetch(req: IncomingMessage): boolean {
   const site = header(req, 'sec-fetch-site');
   if (site === 'cross-site') return true;
   return site === 'same-site' && header(req, 'sec-fetch-mode') !== 'navigate';
-}
-
-/** The peer's address: what throttling and the refusal log key on. */
-function clientOf(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

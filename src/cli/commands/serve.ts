@@ -22,13 +22,14 @@ function openInBrowser(url: string): void {
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the studio UI and API over HTTP for browsers and remote GPU boxes',
-  usage: 'gan-studio serve [--port 7860] [--host 127.0.0.1] [--token T] [--allow DIR]... [--open]',
+  usage: 'gan-studio serve [--port 7860] [--host 127.0.0.1] [--token T] [--allow DIR]... [--public-url https://NAME] [--open]',
   options: {
     'port': { type: 'string' },
     'host': { type: 'string' },
     'token': { type: 'string' },
     'allow': { type: 'string', multiple: true },
     'open': { type: 'boolean' },
+    'public-url': { type: 'string' },
   },
   async run({ values, workspace, io, json, signal }) {
     const host = stringOpt(values, 'host') ?? '127.0.0.1';
@@ -47,6 +48,10 @@ export const serveCommand: Command = {
       if (!isDir) throw new UsageError(`--allow ${dir}: not a folder`);
       return abs;
     });
+    const publicUrl = stringOpt(values, 'public-url');
+    if (publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/i.test(publicUrl)) {
+      throw new UsageError(`--public-url takes the address browsers use, such as https://studio.example.com (got ${publicUrl})`);
+    }
     const generated = !token && !isLoopbackHost(host);
     if (generated) token = generateToken();
 
@@ -54,7 +59,7 @@ export const serveCommand: Command = {
     const app = await createApp({ workspace: root, transport: 'http', allow: [uploadsRoot(root), ...allow] });
     let server;
     try {
-      server = await startServer({ app, host, port, token, allow });
+      server = await startServer({ app, host, port, token, allow, ...(publicUrl ? { publicUrl } : {}) });
     } catch (error) {
       await app.close();
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use: pick another with --port (0 picks a free one)`);
