@@ -14,8 +14,8 @@ export interface Suite {
    * figure of 0 leaves the suite out of quick runs (a pair suite measures the same thing).
    */
   expectS: { quick: number; full: number };
-  /** run only when named by --only (outside the 20 / 5 min budget of a default run) */
-  optIn?: boolean;
+  /** runs only when named (`--only NAME`), with its own budget: long, by-hand suites (quality) */
+  manual?: boolean;
 }
 
 const nodeSuite = (name: string, title: string, script: string, expectS: Suite['expectS'], extra: string[] = []): Suite => ({
@@ -50,8 +50,16 @@ export const SUITES: Suite[] = [
   nodeSuite('sr-train', 'Super-resolution ×2 training (esrgan small)', 'sr-train.js', { quick: 10, full: 35 }),
   nodeSuite('generate', 'Generation: generator inference, batch 64', 'generate.js', { quick: 12, full: 25 }),
   nodeSuite('memory', 'Memory over long training runs', 'memory.js', { quick: 25, full: 120 }),
-  // the compiled WebGPU step (issue #19): opt-in, the default budget is spent; on llvmpipe only
-  // its dispatch counts, recording time and loss agreement mean anything
-  { ...nodeSuite('webgpu-compiled', 'Compiled WebGPU training step vs tfjs-webgpu', 'webgpu-compiled.js', { quick: 240, full: 400 }), optIn: true },
   nodeSuite('scaling', 'DCGAN training vs image and batch size', 'scaling.js', { quick: 45, full: 160 }),
+];
+
+/**
+ * By hand only (`npm run bench -- --only quality`), never in a full or quick run, with their own
+ * budget: fixed step counts against PyTorch loops; their report is docs/QUALITY.md (#21). Also
+ * the compiled WebGPU step (#19), which the default budget has no room for: on llvmpipe only its
+ * dispatch counts, recording time and loss agreement mean anything.
+ */
+export const MANUAL_SUITES: Suite[] = [
+  { ...nodeSuite('webgpu-compiled', 'Compiled WebGPU training step vs tfjs-webgpu', 'webgpu-compiled.js', { quick: 240, full: 400 }), manual: true },
+  { ...nodeSuite('quality', 'Generation quality vs a plain PyTorch loop (docs/QUALITY.md)', 'quality.js', { quick: 900, full: 4 * 3600 }), manual: true },
 ];
