@@ -12,7 +12,7 @@ import '../src/models/index.js';
 import { getFamily } from '../src/models/registry.js';
 import { TrainSpec, type TrainSpecInput } from '../src/contract/runs.js';
 import type { GanModel } from '../src/models/types.js';
-import { stepRandom } from '../src/training/step-random.js';
+import { stepRandom } from '../src/models/step-random.js';
 import { compileGanStep } from '../src/engine/webgpu-compiled/index.js';
 import { flag, median, round } from './common.js';
 
