@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { FOREIGN_CORES_LIMIT, meterForeignCpu, waitForQuiet, type LoadGate } from './load-gate.js';
 import { machineInfo } from './machine.js';
 import { renderBenchmarks } from './report.js';
-import { SUITES, type Suite } from './suites.js';
+import { MANUAL_SUITES, SUITES, type Suite } from './suites.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -123,10 +123,12 @@ async function main(): Promise<void> {
   const quick = argv.includes('--quick');
   const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice(7) ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
   const only = onlyArg ? new Set(onlyArg.split(',')) : null;
-  const unknown = [...(only ?? [])].filter((name) => !SUITES.some((s) => s.name === name));
-  if (unknown.length) throw new Error(`--only: no suite ${unknown.join(', ')}; the suites are ${SUITES.map((s) => s.name).join(', ')}`);
+  const unknown = [...(only ?? [])].filter((name) => ![...SUITES, ...MANUAL_SUITES].some((s) => s.name === name));
+  if (unknown.length) throw new Error(`--only: no suite ${unknown.join(', ')}; the suites are ${[...SUITES, ...MANUAL_SUITES].map((s) => s.name).join(', ')}`);
   const budgetArg = argv.find((a) => a.startsWith('--budget-min='))?.slice(13) ?? (argv.includes('--budget-min') ? argv[argv.indexOf('--budget-min') + 1] : undefined);
-  const budgetS = 60 * Number(budgetArg ?? (quick ? 5 : 20));
+  // a by-hand suite named in --only brings its own budget
+  const manualS = MANUAL_SUITES.filter((s) => only?.has(s.name)).reduce((sum, s) => sum + (quick ? s.expectS.quick : s.expectS.full), 0);
+  const budgetS = budgetArg ? 60 * Number(budgetArg) : (quick ? 5 : 20) * 60 + manualS;
   const waitArg = argv.find((a) => a.startsWith('--max-wait-s='))?.slice(13) ?? (argv.includes('--max-wait-s') ? argv[argv.indexOf('--max-wait-s') + 1] : undefined);
   const maxWaitS = Number(waitArg ?? (quick ? 20 : 180));
   const runStartedAt = new Date().toISOString();
@@ -135,8 +137,9 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   const machine = machineInfo();
   writeFileSync(join(RESULTS, 'machine.json'), JSON.stringify(machine, null, 2) + '\n');
-  for (const suite of SUITES) {
+  for (const suite of [...SUITES, ...MANUAL_SUITES]) {
     if (only && !only.has(suite.name)) continue;
+    if (suite.manual && !only?.has(suite.name)) continue;
     const expected = quick ? suite.expectS.quick : suite.expectS.full;
     if (expected === 0) continue; // not part of a quick run (a pair suite measures the same thing)
     const gate = await waitForQuiet(Math.min(maxWaitS, Math.max(0, budgetS - (Date.now() - t0) / 1000 - expected)), (line) => console.error(`\n${line}`));

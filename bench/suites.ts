@@ -14,6 +14,8 @@ export interface Suite {
    * figure of 0 leaves the suite out of quick runs (a pair suite measures the same thing).
    */
   expectS: { quick: number; full: number };
+  /** runs only when named (`--only NAME`), with its own budget: long, by-hand suites (quality) */
+  manual?: boolean;
 }
 
 const nodeSuite = (name: string, title: string, script: string, expectS: Suite['expectS'], extra: string[] = []): Suite => ({
@@ -49,4 +51,12 @@ export const SUITES: Suite[] = [
   nodeSuite('generate', 'Generation: generator inference, batch 64', 'generate.js', { quick: 12, full: 25 }),
   nodeSuite('memory', 'Memory over long training runs', 'memory.js', { quick: 25, full: 120 }),
   nodeSuite('scaling', 'DCGAN training vs image and batch size', 'scaling.js', { quick: 45, full: 160 }),
+];
+
+/**
+ * By hand only (`npm run bench -- --only quality`), never in a full or quick run, with their own
+ * budget: fixed step counts against PyTorch loops; their report is docs/QUALITY.md (#21).
+ */
+export const MANUAL_SUITES: Suite[] = [
+  { ...nodeSuite('quality', 'Generation quality vs a plain PyTorch loop (docs/QUALITY.md)', 'quality.js', { quick: 900, full: 4 * 3600 }), manual: true },
 ];

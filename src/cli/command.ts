@@ -28,6 +28,11 @@ export interface Command {
   /** e.g. 'gan-studio import PATH... [--name NAME] [--json]' */
   usage: string;
   options: OptionSpec;
+  /**
+   * Old spellings that still work: `{ run: 'model' }` reads `--run X` as `--model X` and prints a
+   * one-line deprecation notice on stderr (docs/CLI.md lists the vocabulary).
+   */
+  renamed?: Record<string, string>;
   /** positional arguments required at least */
   minPositionals?: number;
   /** returns the exit code */

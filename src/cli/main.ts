@@ -48,9 +48,27 @@ export function startHere(): string {
     '  3. the studio in your browser, with that run\'s curves and samples (the desktop app: npm start)',
     '       gan-studio serve',
     '',
-    'Then: `gan-studio generate --run first --count 16 --grid --out ./first-out`.',
+    'Then: `gan-studio generate --model first --count 16 --grid --out ./first-out`.',
     'Every command: `gan-studio --help`. Which CPU/GPU backend is used, and why: `gan-studio doctor`.',
   ].join('\n');
+}
+
+/** The old spellings parse exactly like the flags they became. */
+function renamedOptions(cmd: Command): Command['options'] {
+  return Object.fromEntries(Object.entries(cmd.renamed ?? {}).map(([old, now]) => [old, cmd.options[now]!]));
+}
+
+/** `--old X` becomes `--new X`, with one line on stderr; both at once is a usage error. */
+function applyRenames(cmd: Command, values: Record<string, unknown>, io: CliIo): Record<string, unknown> {
+  const out = { ...values };
+  for (const [old, now] of Object.entries(cmd.renamed ?? {})) {
+    if (out[old] === undefined) continue;
+    if (out[now] !== undefined) throw new UsageError(`--${old} is the old spelling of --${now}: give only --${now}`);
+    out[now] = out[old];
+    delete out[old];
+    io.err(`gan-studio ${cmd.name}: --${old} is deprecated, use --${now} (same meaning; see docs/CLI.md)`);
+  }
+  return out;
 }
 
 export function commandHelp(cmd: Command): string {
@@ -95,11 +113,12 @@ export async function main(argv: string[], rawIo: CliIo = defaultIo): Promise<nu
   try {
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...cmd.options }, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...cmd.options, ...renamedOptions(cmd) }, allowPositionals: true, strict: true });
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
     }
-    const { values, positionals } = parsed;
+    const { positionals } = parsed;
+    const values = applyRenames(cmd, parsed.values as Record<string, unknown>, io);
     if (values.help) {
       io.out(commandHelp(cmd));
       return EXIT.ok;

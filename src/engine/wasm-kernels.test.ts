@@ -225,6 +225,30 @@ describe('wasm conv gradients match cpu', () => {
     want.forEach((w, i) => expectClose(got[i]!, w));
   });
 
+  it('slice: crops of every rank, whole trailing axes merged or not, -1 sizes, int32 and bool', async () => {
+    const run = (): tf.Tensor[] => {
+      const x = tf.tensor4d(data(2 * 9 * 8 * 16, 21), [2, 9, 8, 16]);
+      return [
+        x.slice([0, 3, 3, 0], [2, 3, 2, 16]), // a padding gradient's crop: W·C runs
+        x.slice([1, 0, 0, 0], [1, -1, -1, -1]),
+        x.slice([0, 1, 2, 5], [2, 7, 5, 9]), // partial channels: C runs
+        x.slice([0, 0, 0, 0], [2, 9, 8, 16]),
+        x.slice([0, 4, 0, 0], [2, 1, 8, 16]),
+        tf.tensor5d(data(2 * 3 * 4 * 5 * 6, 22), [2, 3, 4, 5, 6]).slice([1, 1, 0, 2, 0], [1, 2, 4, 3, 6]),
+        tf.tensor1d(data(10, 23)).slice(3, 4),
+        tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32').slice([0, 1], [2, 2]).toFloat(),
+        tf.tensor2d([true, false, true, true], [2, 2], 'bool').slice([1, 0], [1, 2]).toFloat(),
+        tf.zeros([2, 3]).slice([0, 1], [2, 0]),
+        // through autodiff: the gradients of reflection and zero padding are slices of dy
+        tf.grad((a: tf.Tensor) => tf.mirrorPad(a as tf.Tensor4D, [[0, 0], [3, 3], [3, 3], [0, 0]], 'reflect').mul(tf.tensor(data(2 * 15 * 14 * 16, 24), [2, 15, 14, 16])).sum())(x),
+        tf.grad((a: tf.Tensor) => tf.pad(a, [[0, 0], [1, 1], [1, 1], [0, 0]]).square().sum())(x),
+      ];
+    };
+    const want = await on('cpu', run);
+    const got = await on('wasm', run);
+    want.forEach((w, i) => expectClose(got[i]!, w));
+  });
+
   it('matMul with transposed operands', async () => {
     const run = (): tf.Tensor[] => {
       const a = tf.tensor2d(data(37 * 19, 10), [37, 19]);

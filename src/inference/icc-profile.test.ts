@@ -106,7 +106,7 @@ describe('ICC profiles', () => {
   it('stylize keeps it', async () => {
     const t = await cli(['train', '--task', 'cyclegan', '--preset', 'tiny', '--size', '16', '--steps', '1', '--data-a', join(root, 'in'), '--data-b', join(root, 'in'), '--name', 'icc style', '--backend', 'wasm']);
     expect(t.code, t.all).toBe(0);
-    const s = await cli(['stylize', '--run', 'icc style', '--direction', 'a2b', '--backend', 'wasm', '--format', 'jpg', join(root, 'in', 'adobe.png'), join(root, 'in', 'plain.png'), '--out', join(root, 'sty')]);
+    const s = await cli(['stylize', '--model', 'icc style', '--direction', 'a2b', '--backend', 'wasm', '--format', 'jpg', join(root, 'in', 'adobe.png'), join(root, 'in', 'plain.png'), '--out', join(root, 'sty')]);
     expect(s.code, s.all).toBe(0);
     const kept = await stored(join(root, 'sty', 'adobe.jpg'));
     expect(kept.icc?.equals(photo.icc)).toBe(true);

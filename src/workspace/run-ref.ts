@@ -1,4 +1,4 @@
-// One way to name a trained run everywhere — CLI flags (--run, --model, positional IDs), the HTTP
+// One way to name a trained run everywhere — CLI flags (--model, train --run, positional RUNs), the HTTP
 // API and the UI: the run's id, its name when no other run has it, or its folder. Every command
 // and handler that takes a run resolves it here, so they all accept (and refuse) the same.
 import { statSync } from 'node:fs';

@@ -22,10 +22,10 @@ const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digit
 
 async function runSuperresEval(ctx: CommandContext, task: TaskContext): Promise<number> {
   const { evalSuperres } = await import('../eval/superres.js');
-  const modelArg = stringOpt(ctx.values, 'model') ?? stringOpt(ctx.values, 'run');
+  const modelArg = stringOpt(ctx.values, 'model');
   const data = stringOpt(ctx.values, 'data');
   const scale = intOpt(ctx.values, 'scale') ?? 2;
-  if (!modelArg) throw new UsageError(`--model esrgan-slim|esrgan-medium|esrgan-thick or --run RUN (${RUN_REF_HELP}) is required`);
+  if (!modelArg) throw new UsageError(`--model esrgan-slim|esrgan-medium|esrgan-thick|RUN (${RUN_REF_HELP}) is required`);
   const { isPretrainedModel } = await import('../../inference/upscale.js');
   const model = resolveModelOrRun(modelArg, ctx.workspace, (m) => isPretrainedModel(m, scale));
   if (!data) throw new UsageError('--data DIR of HR images is required');
@@ -50,11 +50,11 @@ async function runSuperresEval(ctx: CommandContext, task: TaskContext): Promise<
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'Measure quality: PSNR/SSIM for super-resolution, SWD for generation and style transfer',
-  usage: 'gan-studio eval --task superres|cyclegan|generate [--model M | --run RUN] [--scale S] --data DIR [--limit N] [--json]',
+  usage: 'gan-studio eval --task superres|cyclegan|generate --model RUN|esrgan-slim|esrgan-medium|esrgan-thick [--scale S] --data DIR [--limit N] [--json]',
+  renamed: { run: 'model' },
   options: {
     'task': { type: 'string' },
     'model': { type: 'string' },
-    'run': { type: 'string' },
     'scale': { type: 'string' },
     'data': { type: 'string' },
     'data-a': { type: 'string' },

@@ -4,14 +4,14 @@ import { BackendPref } from '../../contract/system.js';
 import { ensureBackend } from '../../jobs/engine-backend.js';
 import { generateImages } from '../../inference/generate.js';
 import { cliReporter } from './train-progress.js';
-import { resolveRunDir, timestamp } from './run-ref.js';
+import { RUN_REF_HELP, resolveRunDir, timestamp } from './run-ref.js';
 
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'Generate images from a trained generator',
-  usage: 'gan-studio generate --run RUN --count N [--out DIR] [--seed S] [--grid] [--checkpoint step-000500|best] [--json]',
+  usage: 'gan-studio generate --model RUN --count N [--out DIR] [--seed S] [--grid] [--checkpoint step-000500|best] [--json]',
   options: {
-    'run': { type: 'string' },
+    'model': { type: 'string' },
     'count': { type: 'string' },
     'out': { type: 'string' },
     'seed': { type: 'string' },
@@ -19,9 +19,10 @@ export const generateCommand: Command = {
     'checkpoint': { type: 'string' },
     'backend': { type: 'string' },
   },
+  renamed: { run: 'model' },
   async run({ values, io, json, signal, workspace }) {
-    const ref = stringOpt(values, 'run');
-    if (!ref) throw new UsageError('--run RUN is required (a run folder or id)');
+    const ref = stringOpt(values, 'model');
+    if (!ref) throw new UsageError(`--model RUN is required (a generate run: ${RUN_REF_HELP}, or an imported model)`);
     const runDir = await resolveRunDir(ref, workspace);
     const count = intOpt(values, 'count') ?? 16;
     const seed = intOpt(values, 'seed') ?? 0;

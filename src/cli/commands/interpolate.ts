@@ -9,9 +9,9 @@ import { resolveRunDir, timestamp } from './run-ref.js';
 export const interpolateCommand: Command = {
   name: 'interpolate',
   summary: 'Interpolate between two latent seeds',
-  usage: 'gan-studio interpolate --run RUN --from SEED --to SEED --frames N [--out DIR] [--gif] [--checkpoint step-000500|best] [--json]',
+  usage: 'gan-studio interpolate --model RUN --from SEED --to SEED --frames N [--out DIR] [--gif] [--checkpoint step-000500|best] [--json]',
   options: {
-    'run': { type: 'string' },
+    'model': { type: 'string' },
     'from': { type: 'string' },
     'to': { type: 'string' },
     'frames': { type: 'string' },
@@ -20,11 +20,12 @@ export const interpolateCommand: Command = {
     'checkpoint': { type: 'string' },
     'backend': { type: 'string' },
   },
+  renamed: { run: 'model' },
   async run({ values, io, json, signal, workspace }) {
-    const ref = stringOpt(values, 'run');
+    const ref = stringOpt(values, 'model');
     const from = intOpt(values, 'from');
     const to = intOpt(values, 'to');
-    if (!ref || from === undefined || to === undefined) throw new UsageError('--run, --from and --to are required');
+    if (!ref || from === undefined || to === undefined) throw new UsageError('--model, --from and --to are required');
     const runDir = await resolveRunDir(ref, workspace);
     const out = resolve(stringOpt(values, 'out') ?? join(runDir, 'interpolations', timestamp()));
     await ensureBackend(choiceOpt(values, 'backend', BackendPref.options) ?? 'auto');

@@ -27,9 +27,9 @@ function formatOfInput(path: string): OutputFormat | null {
 export const stylizeCommand: Command = {
   name: 'stylize',
   summary: 'Translate images with a trained CycleGAN run',
-  usage: 'gan-studio stylize --run RUN --direction a2b|b2a INPUT... --out DIR [--format png|jpg|webp] [--quality Q] [--tile N] [--checkpoint NAME|best] [--backend B]',
+  usage: 'gan-studio stylize --model RUN --direction a2b|b2a INPUT... --out DIR [--format png|jpg|webp] [--quality Q] [--tile N] [--checkpoint NAME|best] [--backend B]',
   options: {
-    'run': { type: 'string' },
+    'model': { type: 'string' },
     'direction': { type: 'string' },
     'out': { type: 'string' },
     'format': { type: 'string' },
@@ -38,11 +38,12 @@ export const stylizeCommand: Command = {
     'checkpoint': { type: 'string' },
     'backend': { type: 'string' },
   },
+  renamed: { run: 'model' },
   minPositionals: 1,
   async run(ctx) {
-    const runArg = stringOpt(ctx.values, 'run');
+    const runArg = stringOpt(ctx.values, 'model');
     const out = stringOpt(ctx.values, 'out');
-    if (!runArg) throw new UsageError(`--run RUN is required (a CycleGAN run: ${RUN_REF_HELP})`);
+    if (!runArg) throw new UsageError(`--model RUN is required (a CycleGAN run: ${RUN_REF_HELP}, or an imported model)`);
     if (!out) throw new UsageError('--out DIR is required');
     const direction = choiceOpt(ctx.values, 'direction', ['a2b', 'b2a'] as const);
     if (!direction) throw new UsageError('--direction a2b|b2a is required (a2b translates set A images into the style of set B)');

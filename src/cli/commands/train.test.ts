@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../main.js';
@@ -27,6 +27,16 @@ async function cli(args: string[]) {
 }
 
 describe('gan-studio train / generate (folder data, --json)', () => {
+  it('records --flip in the run spec (generation default: off) and refuses --flip with --no-flip', async () => {
+    const both = await cli(['train', '--model', 'vanilla', '--flip', '--no-flip', '--data', join(root, 'imgs')]);
+    expect(both.code).toBe(2);
+    expect(both.err.join('\n')).toMatch(/--flip or --no-flip, not both/);
+    const run = join(root, 'flip-run');
+    const flipped = await cli(['train', '--task', 'generate', '--model', 'vanilla', '--preset', 'tiny', '--data', join(root, 'imgs'), '--out', run, '--backend', 'cpu', '--steps', '1', '--flip', '--json']);
+    expect(flipped.code, flipped.err.join('\n')).toBe(0);
+    expect((JSON.parse(await readFile(join(run, 'spec.json'), 'utf8')) as { spec: { flip?: boolean } }).spec.flip).toBe(true);
+  });
+
   it('trains, resumes, refuses another config, and generates', async () => {
     const run = join(root, 'run');
     const base = ['train', '--task', 'generate', '--model', 'vanilla', '--preset', 'tiny', '--data', join(root, 'imgs'), '--out', run, '--backend', 'cpu', '--json'];

@@ -133,10 +133,10 @@ export async function evalCycleGan(
 }
 
 export async function runEval(ctx: CommandContext, task: TaskContext): Promise<number> {
-  const runArg = stringOpt(ctx.values, 'run') ?? stringOpt(ctx.values, 'model');
+  const runArg = stringOpt(ctx.values, 'model');
   const dataA = stringOpt(ctx.values, 'data-a');
   const dataB = stringOpt(ctx.values, 'data-b');
-  if (!runArg) throw new UsageError(`--run RUN (a CycleGAN run: ${RUN_REF_HELP}) is required`);
+  if (!runArg) throw new UsageError(`--model RUN (a CycleGAN run: ${RUN_REF_HELP}) is required`);
   if (!dataA || !dataB) throw new UsageError('--data-a DIR and --data-b DIR (held-out images of each set) are required');
   const run = await resolveRunDir(runArg, ctx.workspace);
   const report = await evalCycleGan({ run, dataA, dataB, limit: intOpt(ctx.values, 'limit'), workspace: ctx.workspace }, task);

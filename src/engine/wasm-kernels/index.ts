@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm'; // registers the shipped wasm kernels we
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './batch-matmul.js';
 import { makeConcatConfig } from './concat.js';
+import { makeSliceConfig } from './slice.js';
 import { makeSplitVConfig } from './split-v.js';
 import { makeTileConfig } from './tile.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
@@ -36,6 +37,7 @@ export const WASM_TRAINING_KERNELS = [
   'Tile',
   'SplitV',
   'Concat',
+  'Slice',
 ] as const;
 
 /**
@@ -47,7 +49,7 @@ export function registerWasmTrainingKernels(): void {
   install(conv2dBackpropInputConfig);
   install(depthwiseBackpropFilterConfig);
   install(depthwiseBackpropInputConfig);
-  // These four wrap the shipped kernel, which keeps the cases they do not speed up.
+  // These five wrap the shipped kernel, which keeps the cases they do not speed up.
   const shippedMatMul = getKernel('BatchMatMul', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
   if (shippedMatMul && !shippedMatMul[OURS]) install(makeBatchMatMulConfig(shippedMatMul));
   const shippedTile = getKernel('Tile', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
@@ -56,4 +58,6 @@ export function registerWasmTrainingKernels(): void {
   if (shippedSplitV && !shippedSplitV[OURS]) install(makeSplitVConfig(shippedSplitV));
   const shippedConcat = getKernel('Concat', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
   if (shippedConcat && !shippedConcat[OURS]) install(makeConcatConfig(shippedConcat));
+  const shippedSlice = getKernel('Slice', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
+  if (shippedSlice && !shippedSlice[OURS]) install(makeSliceConfig(shippedSlice));
 }
