@@ -2,6 +2,7 @@
 // named with their units, and a "Bound by" line says what limits the figure where we know it
 // (from the measurements in src/engine/README.md and ../shared/TOOLCHAIN.md).
 import type { MachineInfo } from './machine.js';
+import { webgpuCompiledSection } from './report-compiled.js';
 import { fmt, num, objOf, ratio, rowsOf, table, yesNo, type Row, type Stored } from './report-format.js';
 
 export interface SectionContext {
@@ -178,4 +179,5 @@ const scaling: Render = (d) => {
 
 export const SECTIONS: Record<string, Render> = {
   'wasm-kernels': wasmKernels, import: importSuite, catalog, upscale, cyclegan, 'wasm-threads': wasmThreadsSuite, 'vanilla-mnist': vanilla, 'sr-train': srTrain, generate, memory, scaling,
+  'webgpu-compiled': (d) => webgpuCompiledSection(d),
 };

@@ -3,7 +3,7 @@
 // machine, then one table per suite (bench/report-sections.ts), every figure next to its
 // yardstick from the same run as a ratio.
 import type { MachineInfo } from './machine.js';
-import { SUITES } from './suites.js';
+import { MANUAL_SUITES, SUITES } from './suites.js';
 import { fmt, genericRows, load, num, objOf, rowsOf, table, type Stored } from './report-format.js';
 import { SECTIONS, type SectionContext } from './report-sections.js';
 import { gpuSections } from './report-gpu.js';
@@ -94,7 +94,8 @@ export function renderBenchmarks(dir: string): string {
   out.push(...trainingSection(dir, machine));
   out.push(...gpuSections(dir));
   const ctx: SectionContext = { machine, other: (name) => load<Stored>(dir, name) };
-  for (const suite of SUITES) {
+  // a by-hand suite gets a section once it has a result (quality's report is docs/QUALITY.md)
+  for (const suite of [...SUITES, ...MANUAL_SUITES.filter((s) => s.name !== 'quality' && load<Stored>(dir, s.name))]) {
     if (suite.name === 'dcgan-train') continue;
     const r = load<Stored>(dir, suite.name);
     out.push(`## ${suite.title}`, '');

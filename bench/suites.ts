@@ -55,8 +55,11 @@ export const SUITES: Suite[] = [
 
 /**
  * By hand only (`npm run bench -- --only quality`), never in a full or quick run, with their own
- * budget: fixed step counts against PyTorch loops; their report is docs/QUALITY.md (#21).
+ * budget: fixed step counts against PyTorch loops; their report is docs/QUALITY.md (#21). Also
+ * the compiled WebGPU step (#19), which the default budget has no room for: on llvmpipe only its
+ * dispatch counts, recording time and loss agreement mean anything.
  */
 export const MANUAL_SUITES: Suite[] = [
+  { ...nodeSuite('webgpu-compiled', 'Compiled WebGPU training step vs tfjs-webgpu', 'webgpu-compiled.js', { quick: 240, full: 400 }), manual: true },
   { ...nodeSuite('quality', 'Generation quality vs a plain PyTorch loop (docs/QUALITY.md)', 'quality.js', { quick: 900, full: 4 * 3600 }), manual: true },
 ];

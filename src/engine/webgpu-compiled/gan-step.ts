@@ -21,9 +21,15 @@ export interface CompiledStep {
   /** dispatches in one step's command buffer */
   readonly dispatchesPerStep: number;
   readonly arenaBytes: number;
+  /** host milliseconds of the last step: recording the command buffer, and queue.submit */
+  readonly lastHostMs: { encode: number; submit: number };
   trainStep(batch: TrainBatch, step: number): Record<string, tf.Scalar>;
-  /** encode + submit one step without the tfjs scalars (for the host-time bench) */
-  encodeAndSubmit(batch: TrainBatch, step: number): void;
+  /**
+   * Encode + submit one step without the tfjs scalars (for the host-time bench). `dryRun`
+   * records and finishes the command buffer but drops it: the host cost alone, for adapters
+   * (software rasterisers) whose submit runs the shaders before returning. Nothing advances.
+   */
+  encodeAndSubmit(batch: TrainBatch, step: number, dryRun?: boolean): void;
   /** Writes weights, optimizer moments and EMA back into the tfjs model. */
   syncToModel(): void;
   /** Reads a named arena region (tests and debugging: 'G/0/out', 'D/input', 'scalars', …). */
@@ -153,17 +159,18 @@ export async function compileGanStep(model: GanModel, random: StepRandom): Promi
   if (shadow) copyIntoArena(backend, arena, emaEntries(gp.net.weights.map((_, i) => ema.tensors[`ema/G/${i}`]!)));
 
   const constants = new Float32Array(STEP_WORDS);
+  const lastHostMs = { encode: 0, submit: 0 };
   const [dSide, gSide] = [sides[1]!, sides[0]!];
   const { learningRate: lr, beta1, beta2, epsilon } = dSide.opt;
   constants.set([lr, beta1, beta2, epsilon, 1 - beta1, 1 - beta2]);
 
-  const encodeAndSubmit = (batch: TrainBatch, step: number): void => {
+  const encodeAndSubmit = (batch: TrainBatch, step: number, dryRun = false): void => {
     const real = batch.real;
     if (!real) throw new Error(`${model.family}: a training batch needs the key "real"`);
     if (real.shape[0] !== N) throw new Error(`the compiled step was planned for batch ${N}, got ${real.shape[0]}`);
     const zT = tf.randomNormal([N, latent], 0, 1, 'float32', random.stepSeed('z', step));
     try {
-      submitStep(backend, { arena, dispatches, lossOut, scalars, constants, stepConstants: rec.stepConstants }, [
+      submitStep(backend, { arena, dispatches, lossOut, scalars, constants, stepConstants: rec.stepConstants, timing: lastHostMs, dryRun }, [
         [tensorBuffer(backend, real), dIn.offset, N * img],
         [tensorBuffer(backend, zT), z.offset, N * latent],
       ], () => {
@@ -176,6 +183,7 @@ export async function compileGanStep(model: GanModel, random: StepRandom): Promi
     } finally {
       zT.dispose();
     }
+    if (dryRun) return;
     dSide.clock.tick();
     gSide.clock.tick();
     if (shadow) emaUpdates++;
@@ -184,6 +192,7 @@ export async function compileGanStep(model: GanModel, random: StepRandom): Promi
   return {
     dispatchesPerStep: dispatches.length,
     arenaBytes: bytes,
+    lastHostMs,
     encodeAndSubmit,
     trainStep(batch, step) {
       encodeAndSubmit(batch, step);
@@ -232,13 +241,16 @@ interface StepBuffers {
   scalars: Region;
   constants: Float32Array;
   stepConstants: GPUBuffer;
+  timing: { encode: number; submit: number };
+  dryRun: boolean;
 }
 
 /** One step: input copies, one compute pass with every dispatch, the scalars out. */
 function submitStep(backend: TfWebGpuBackend, b: StepBuffers, inputs: Array<[GPUBuffer, number, number]>, fillConstants: () => void): void {
   flushTfjs(backend);
+  const started = performance.now();
   fillConstants();
-  backend.queue.writeBuffer(b.stepConstants, 0, b.constants);
+  if (!b.dryRun) backend.queue.writeBuffer(b.stepConstants, 0, b.constants);
   const encoder = backend.device.createCommandEncoder();
   for (const [src, offset, length] of inputs) encoder.copyBufferToBuffer(src, 0, b.arena, offset * 4, length * 4);
   const pass = encoder.beginComputePass();
@@ -253,6 +265,10 @@ function submitStep(backend: TfWebGpuBackend, b: StepBuffers, inputs: Array<[GPU
   }
   pass.end();
   encoder.copyBufferToBuffer(b.arena, b.scalars.offset * 4, b.lossOut, 0, 16);
-  backend.queue.submit([encoder.finish()]);
+  const commands = encoder.finish();
+  const encoded = performance.now();
+  if (!b.dryRun) backend.queue.submit([commands]);
+  b.timing.encode = encoded - started;
+  b.timing.submit = performance.now() - encoded;
 }
 
