@@ -75,6 +75,7 @@ export function shellWords(text: string): string[] {
  */
 export const PARSE_ONLY: Record<string, string> = {
   'serve --port 7860': 'serves until stopped (e2e/ runs the server)',
+  'serve --port 7860 --token "$TOKEN" --public-url https://studio.example.com': 'serves until stopped, behind a TLS proxy this test has not got',
   'jobs pause <job-id>': 'needs a job that another process is running at that moment (src/jobs/remote-control.test.ts)',
 };
 
