@@ -2,12 +2,12 @@
 // validation, {code, message} errors), and every handler first checks that the message comes
 // from a frame showing our own UI (app://studio). Anything else — a frame that navigated away, an
 // iframe, devtools extensions — gets UNAUTHORIZED and reaches no handler.
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Dialog, IpcMain, IpcMainInvokeEvent, Shell, WebContents, BrowserWindow } from 'electron';
 import { invoke, METHOD_NAMES, type Handlers, type Result } from '../src/contract/api.js';
 import { BRIDGE_CHANNELS } from '../src/contract/bridge.js';
 import type { JobEvent } from '../src/contract/events.js';
-import { checkRelativePath } from '../src/index.js';
+import { checkRelativePath, realPathOf } from '../src/index.js';
 import { isAppUrl } from './security.js';
 
 /** The sender check: only the main frame or a child frame that shows app://studio/… may call. */
@@ -31,6 +31,25 @@ export function resolveOpenPath(requested: string, workspaceRoot: string, picked
   }
   const decision = checkRelativePath(requested);
   return decision.ok ? join(workspaceRoot, ...decision.segments) : null;
+}
+
+/**
+ * resolveOpenPath, then judged by where the path REALLY leads: a workspace path that is (or
+ * passes through) a link out of the workspace is refused, like the app:// protocol refuses it.
+ * Paths the user picked in a dialog are theirs and open as picked. Null when refused or missing.
+ */
+export async function resolveOpenPathReal(requested: string, workspaceRoot: string, picked: ReadonlySet<string>): Promise<string | null> {
+  const target = resolveOpenPath(requested, workspaceRoot, picked);
+  if (!target) return null;
+  if (picked.has(requested)) return target;
+  try {
+    // a path not made yet is judged by its deepest existing folder (opening it then says "not found")
+    const [root, real] = await Promise.all([realPathOf(workspaceRoot), realPathOf(target)]).then((r) => r.map((p) => p.real));
+    const rel = relative(root!, real!);
+    return rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? null : real;
+  } catch {
+    return null;
+  }
 }
 
 export interface IpcDeps {
@@ -104,7 +123,7 @@ export function registerIpc(deps: IpcDeps): () => void {
   });
 
   handle(BRIDGE_CHANNELS.openPath, async (_event, requested) => {
-    const target = resolveOpenPath(String(requested ?? ''), deps.workspaceRoot, picked);
+    const target = await resolveOpenPathReal(String(requested ?? ''), deps.workspaceRoot, picked);
     if (!target) return { ok: false, error: { code: 'PATH_NOT_ALLOWED', message: `will not open "${String(requested)}": only workspace items and folders you picked` } };
     const failure = await deps.shell.openPath(target);
     return failure ? { ok: false, error: { code: 'NOT_FOUND', message: failure } } : { ok: true, value: null };

@@ -4,6 +4,10 @@ import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { BRIDGE_CHANNELS, type GanStudioBridge } from '../src/contract/bridge.js';
 import type { JobEvent } from '../src/contract/events.js';
 import type { Result } from '../src/contract/api.js';
+import { guardedInvoke } from './preload-guard.js';
+
+/** the contract's method names, baked in by scripts/build-node.mjs (esbuild `define`) */
+declare const GAN_STUDIO_METHOD_NAMES: readonly string[];
 
 type Listener = (event: JobEvent) => void;
 
@@ -24,7 +28,8 @@ async function unwrap<T>(promise: Promise<Result<T>>): Promise<T> {
 }
 
 const bridge = {
-  invoke: (method, input) => ipcRenderer.invoke(method, input),
+  // the contract's method names only: never an arbitrary channel
+  invoke: guardedInvoke(GAN_STUDIO_METHOD_NAMES, (channel, input) => ipcRenderer.invoke(channel, input)),
   onJobEvent(cb) {
     const pending: JobEvent[] = [];
     listeners.set(cb, pending);

@@ -48,6 +48,10 @@ export function hardenWebContents(contents: WebContents, shell: Pick<Shell, 'ope
   contents.on('will-redirect', (event, url) => {
     if (!allowNavigation(url)) event.preventDefault();
   });
+  // will-navigate sees the main frame only; a sub-frame (an injected iframe) navigates here
+  contents.on('will-frame-navigate', (details) => {
+    if (!allowNavigation(details.url)) details.preventDefault();
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     // target=_blank links to allow-listed docs open in the browser; nothing opens in-app

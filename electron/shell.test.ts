@@ -124,5 +124,9 @@ describe('preload bundle', () => {
     expect([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);
     expect(code).toContain('exposeInMainWorld("ganStudio"');
     expect(code).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\)/);
+    // invoke's allow-list is the contract's method names, baked in (no schemas in the preload)
+    const { METHOD_NAMES } = await import('../src/contract/api.js');
+    for (const name of METHOD_NAMES) expect(code).toContain(JSON.stringify(name));
+    expect(code.length).toBeLessThan(64 * 1024);
   });
 });

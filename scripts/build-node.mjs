@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { readdirSync, statSync, existsSync, mkdirSync, writeFileSync, renameSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -64,9 +64,13 @@ emit(await build({
   write: false,
 }));
 
-// A sandboxed preload cannot be an ES module: bundle it to CommonJS on its own.
+// A sandboxed preload cannot be an ES module: bundle it to CommonJS on its own. Its invoke may
+// reach the contract's method names only; they are baked in as a constant, so the preload does
+// not carry the contract's schemas (zod) just to know the names.
 if (existsSync(preload)) {
+  const { METHOD_NAMES } = await import(`${pathToFileURL(join(dist, 'src', 'contract', 'api.js')).href}?stamp=${stamp}`);
   emit(await build({
+    define: { GAN_STUDIO_METHOD_NAMES: JSON.stringify(METHOD_NAMES) },
     entryPoints: [preload],
     outfile: join(dist, 'electron', 'preload.cjs'),
     bundle: true,

@@ -6,6 +6,7 @@ export { COMMANDS } from './cli/commands/index.js';
 export { resolveWorkspace, workspaceLayout } from './workspace/paths.js';
 export { checkRelativePath, checkUrlPath, contentTypeFor, isInsideReal, resolveContainedFile } from './server/safe-path.js';
 export { resolveServedWorkspaceFile, whyNotServed } from './server/served-files.js';
+export { realPathOf } from './handlers/user-paths.js';
 export { baseSecurityHeaders, FILE_CONTENT_SECURITY_POLICY, uiContentSecurityPolicy } from './server/security-headers.js';
 export { startServer, defaultRendererDir, type RunningServer, type ServerOptions, type ServedApp } from './server/server.js';
 export { setDefaultSpawnEngine, type ProcessLike, type SpawnEngine } from './jobs/engine-host.js';
