@@ -101,6 +101,12 @@ describe('ICC profiles', () => {
     const outputs = (await readdir(join(root, 'cmp'))).filter((f) => !f.includes('side-by-side'));
     expect(outputs).toHaveLength(2);
     for (const f of outputs) expect((await stored(join(root, 'cmp', f))).icc?.equals(photo.icc), f).toBe(true);
+    // the gallery's before/after shows the kept input copy beside the outputs: the same profile on both sides
+    const gallery = await cli(['compare', '--task', 'superres', '--models', 'esrgan-slim,esrgan-slim-x3', join(root, 'in', 'adobe.png'), '--out', join(root, 'cmp2'), '--json']);
+    expect(gallery.code, gallery.all).toBe(0);
+    const result = JSON.parse(gallery.all.split('\n').find((l) => l.includes('"event":"result"'))!) as { compare: { input: string; sides: Array<{ output: string }> } };
+    expect((await stored(join(root, 'ws', result.compare.input))).icc?.equals(photo.icc)).toBe(true);
+    for (const side of result.compare.sides) expect((await stored(join(root, 'ws', side.output))).icc?.equals(photo.icc)).toBe(true);
   }, 180_000);
 
   it('stylize keeps it', async () => {
