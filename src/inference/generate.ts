@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { TaskContext } from '../common/reporter.js';
-import { isGeneratorModel, latentsForSeeds, type GeneratorModel } from '../models/common/generator-model.js';
+import { isGeneratorModel, latentsForSeeds, type Generator } from '../models/common/generator-model.js';
 import { loadModelForInference } from '../training/load-model.js';
 import { importedGenerator, isImportedModelFolder } from './imported-model.js';
 import { encodeImage, makeGrid, tensorToRaw, writeTensorImage, type OutputFormat } from '../data/image-io.js';
@@ -40,14 +40,15 @@ export interface GenerateResult {
   step: number;
 }
 
-async function loadGenerator(runDir: string, checkpoint: string | undefined, ctx: TaskContext) {
+async function loadGenerator(runDir: string, checkpoint: string | undefined, ctx: TaskContext): Promise<{ model: Generator; checkpoint: string; step: number }> {
   if (await isImportedModelFolder(runDir)) return importedGenerator(runDir); // models import / export
   const loaded = await loadModelForInference(runDir, { checkpoint, networks: ['G'], log: (m) => ctx.report.log('warn', m) });
-  if (!isGeneratorModel(loaded.model)) {
-    loaded.model.dispose();
+  const { model } = loaded;
+  if (!isGeneratorModel(model)) {
+    model.dispose();
     throw new AppError('INVALID_ARGUMENT', `${runDir} is a ${loaded.family.id} run (${loaded.family.task}), not an image generator; use upscale or stylize for it`);
   }
-  return { ...loaded, model: loaded.model as GeneratorModel };
+  return { model, checkpoint: loaded.checkpoint, step: loaded.step };
 }
 
 const CHUNK = 32;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseJsonText } from '../common/json-file.js';
 import { AppError } from '../contract/errors.js';
 import { ModelSidecar } from '../contract/models.js';
-import type { GeneratorModel } from '../models/common/generator-model.js';
+import type { Generator } from '../models/common/generator-model.js';
 import type { CycleGanModel, Direction } from '../models/cyclegan/model.js';
 import '../models/index.js'; // registers our families' custom layers (pixel shuffle, instance norm, reflection pad)
 import { registerEsrganCustomLayers } from '../models/pretrained/custom-layers.js';
@@ -74,7 +74,7 @@ export async function importedUpscaler(dir: string): Promise<Upscaler> {
 }
 
 /** What generateImages / interpolate use of a generator: latent size, generate(z), dispose. */
-export async function importedGenerator(dir: string): Promise<{ model: GeneratorModel; checkpoint: string; step: number }> {
+export async function importedGenerator(dir: string): Promise<{ model: Generator; checkpoint: string; step: number }> {
   const side = await readImportedSidecar(dir);
   requireTask(dir, side, 'generate', 'generation');
   const net = await loadNet(dir);
@@ -84,12 +84,12 @@ export async function importedGenerator(dir: string): Promise<{ model: Generator
     throw new AppError('MODEL_INVALID', `${dir}: cannot tell the latent size (no latentSize in the sidecar, no fixed input width)`);
   }
   const outRange = side.outputRange ?? side.inputRange;
-  const model = {
+  const model: Generator = {
     latentSize,
     // our inference works in [-1, 1]: map the model's output range onto it
     generate: (z: tf.Tensor2D) => tf.tidy(() => toRange(net.predict(z) as tf.Tensor, outRange, [-1, 1]) as tf.Tensor4D),
     dispose: () => net.dispose(),
-  } as unknown as GeneratorModel; // only latentSize, generate and dispose are used on this path
+  };
   return { model, checkpoint: 'imported', step: side.source?.step ?? 0 };
 }
 

@@ -9,12 +9,19 @@ import { createAdam, trainableVariables } from './optimizers.js';
 import { WeightEma } from './ema.js';
 import { diffAugment } from './diff-augment.js';
 
-/** A GanModel that maps latent vectors to images: what generate and interpolate need. */
-export interface GeneratorModel extends GanModel {
+/**
+ * The generator capability: what generate, interpolate, batches and export use of a model. A
+ * trained run's model has it (GeneratorModel below) and so does an imported TF.js generator.
+ */
+export interface Generator {
   readonly latentSize: number;
   /** z [n, latentSize] → images [n, H, W, C] in [-1, 1], with EMA weights when the run keeps them */
   generate(z: tf.Tensor2D): tf.Tensor4D;
+  dispose(): void;
 }
+
+/** A GanModel with the generator capability: how a generation family's model declares it. */
+export interface GeneratorModel extends GanModel, Generator {}
 
 export function isGeneratorModel(model: GanModel): model is GeneratorModel {
   return typeof (model as Partial<GeneratorModel>).generate === 'function' && typeof (model as Partial<GeneratorModel>).latentSize === 'number';
