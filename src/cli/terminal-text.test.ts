@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from './main.js';
+import { runCli } from './testing/cli-harness.js';
 import { terminalText } from './terminal-text.js';
 
 const TITLE = '\u001b]0;pwned\u0007';
@@ -28,10 +28,8 @@ afterAll(async () => {
 });
 
 async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...args, '--workspace', join(root, 'ws')], { out: (l) => out.push(l), err: (l) => err.push(l), tty: false });
-  return { code, text: [...out, ...err].join('\n'), out };
+  const r = await runCli(join(root, 'ws'), args);
+  return { code: r.code, text: r.all, out: r.out };
 }
 
 describe('terminal escapes in user-supplied names', () => {

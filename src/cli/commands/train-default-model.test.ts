@@ -1,10 +1,9 @@
 // A task with one model trains without --model; a task with several names its own models.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import sharp from 'sharp';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../main.js';
+import { runCli, writeSolidPngs } from '../testing/cli-harness.js';
 import { MODELS_BY_TASK } from '../../contract/runs.js';
 import { listFamilies } from '../../models/index.js';
 import { TASKS } from '../../contract/common.js';
@@ -12,20 +11,14 @@ import { TASKS } from '../../contract/common.js';
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gan-cli-default-model-'));
-  await mkdir(join(root, 'imgs'));
-  for (let i = 0; i < 4; i++) {
-    await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: i * 60, g: 90, b: 200 - i * 40 } } }).png().toFile(join(root, 'imgs', `${i}.png`));
-  }
+  await writeSolidPngs(join(root, 'imgs'), 4, 32, 32, (i) => ({ r: i * 60, g: 90, b: 200 - i * 40 }));
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
 async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...args, '--workspace', join(root, 'ws')], { out: (l) => out.push(l), err: (l) => err.push(l), tty: false });
-  return { code, out, err };
+  return runCli(join(root, 'ws'), args);
 }
 
 describe('train without --model', () => {

@@ -1,29 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import sharp from 'sharp';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../main.js';
+import { runCli, writeSolidPngs } from '../testing/cli-harness.js';
 import { createApp } from '../../handlers/context.js';
 import { call } from '../app-client.js';
 
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gan-cli-train-'));
-  await mkdir(join(root, 'imgs'));
-  for (let i = 0; i < 6; i++) {
-    await sharp({ create: { width: 20, height: 14, channels: 3, background: { r: i * 40, g: 90, b: 200 - i * 30 } } }).png().toFile(join(root, 'imgs', `${i}.png`));
-  }
+  await writeSolidPngs(join(root, 'imgs'), 6, 20, 14, (i) => ({ r: i * 40, g: 90, b: 200 - i * 30 }));
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
 async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...args, '--workspace', join(root, 'ws')], { out: (l) => out.push(l), err: (l) => err.push(l), tty: false });
-  return { code, out, err };
+  return runCli(join(root, 'ws'), args);
 }
 
 describe('gan-studio train / generate (folder data, --json)', () => {
