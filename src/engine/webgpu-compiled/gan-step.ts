@@ -6,7 +6,8 @@
 // - D sees real and fake in one pass of 2N rows; its batch norms keep per-half statistics and
 //   move their running statistics real-then-fake, as the two tfjs calls do.
 // - G's forward runs once; tfjs runs it twice (inside D's and G's minimize) with the same
-//   weights and z, so the second run only moves G's running statistics again: done in the first.
+//   weights and z, and moves G's running statistics in G's half only (once per step, as in
+//   PyTorch's loop): the one compiled forward moves them once.
 // - DiffAugment: the host draws each step's augmentation numbers with the tfjs path's own calls
 //   (same seeds) and writes them into the arena; wgsl-augment.ts applies them and backpropagates.
 import * as tf from '@tensorflow/tfjs';
@@ -118,7 +119,7 @@ export async function compileGanStep(model: GanModel, random: StepRandom): Promi
         [AUG.OFF_P]: augment!.draws.offset + drawsAt * AUG_PARAM_FLOATS, [AUG.CUT_H]: cutoutSize(spec.size), [AUG.CUT_W]: cutoutSize(spec.size),
       }, [rows, 1, 1]);
     // D step
-    emit.forward(gInst, 2);
+    emit.forward(gInst, 1);
     if (augment) augmentPass('forward', dIn.offset, augment.dIn.offset, 2 * N, 0);
     emit.forward(dStep, 1);
     loss(dStep, 0);
