@@ -25,6 +25,11 @@ export const batchTask: EngineTask = async (raw, ctx) => {
   const plan = await readBatchPlan(spec.jobDir);
   const ws = openWorkspace(ctx.workspace);
   try {
+    if (spec.queue) {
+      // the workers do the pixels: this process needs neither tfjs nor the model
+      const { runQueuedBatch } = await import('../queue/dispatch.js');
+      return await runQueuedBatch({ spec, plan, catalog: ws.catalog, url: spec.queue, files: spec.queueFiles ?? 'redis' }, ctx);
+    }
     await ensureBackend('auto');
     const processItem = await taskDefinition(spec.task).batchProcessor(spec);
     return await runBatch({ spec, plan, catalog: ws.catalog, process: processItem }, ctx);
