@@ -1,20 +1,21 @@
 // models:* and generate:* — trained runs, the pretrained ESRGANs and imported TF.js models as
 // one list; importing validates a model folder (every weight file inside it, byte counts right).
-import { existsSync } from 'node:fs';
-import { cp, lstat, mkdir, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { copyFile, cp, lstat, mkdir, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../contract/api.js';
 import { parseJsonText, readJsonFile } from '../common/json-file.js';
 import { Id } from '../contract/common.js';
 import { AppError } from '../contract/errors.js';
-import { ModelSidecar, type ModelInfo } from '../contract/models.js';
+import { ModelSidecar, ONNX_MODEL_FILE, type ModelInfo } from '../contract/models.js';
 import { listRuns } from '../workspace/runs-repo.js';
 import { folderBytes } from '../workspace/workspace.js';
 import type { AppContext } from './app-context.js';
 import { requireRun, runDir, runFolderFacts } from './runs.js';
 import { copyTreeFile, MAX_SIDECAR_BYTES, readTreeFile, validateModelFolder, type ModelFile } from './model-folder.js';
 import { zipFiles } from '../common/zip-files.js';
+import { onnxExportFiles, onnxSidecar } from './onnx-import.js';
 
 type ModelsHandlers = Pick<Handlers, 'models:list' | 'models:import' | 'models:export' | 'generate:images' | 'generate:interpolate'>;
 
@@ -80,6 +81,21 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
     return { items: (result?.items ?? []).map(rel), gif: result?.gif ? rel(result.gif) : null };
   };
 
+  /** A new model folder: `copy` fills it, then the sidecar; nothing is left of a failed import. */
+  const storeImport = async (side: ModelSidecar, copy: (dest: string) => Promise<void>): Promise<ModelInfo> => {
+    const id = `${(side.name ?? 'model').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'model'}-${randomUUID().slice(0, 6)}`;
+    const dest = join(ws.layout.models, id);
+    await mkdir(dest, { recursive: true });
+    try {
+      await copy(dest);
+      await writeFile(join(dest, SIDECAR_FILE), JSON.stringify({ ...side, importedAt: Date.now() }, null, 2));
+    } catch (error) {
+      await rm(dest, { recursive: true, force: true });
+      throw error;
+    }
+    return (await importedModel(ctx, id))!.info;
+  };
+
   return {
     'models:list': async () => {
       const trained: ModelInfo[] = [];
@@ -108,6 +124,11 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       const src = await ctx.userPath(path);
       const st = await lstat(src).catch(() => null);
       if (!st) throw new AppError('NOT_FOUND', `${src} does not exist`);
+      if (st.isFile() && src.toLowerCase().endsWith('.onnx')) {
+        // an .onnx file: probed with ONNX Runtime, copied as model.onnx beside its sidecar
+        const side = await onnxSidecar(src, sidecar);
+        return storeImport(side, async (dest) => copyFile(src, join(dest, ONNX_MODEL_FILE), constants.COPYFILE_EXCL));
+      }
       // every read below is relative to the folder's real path and refuses links inside it
       const folder = await realpath(st.isDirectory() ? src : dirname(src));
       let side = sidecar;
@@ -125,20 +146,12 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       if (!side) {
         throw new AppError('INVALID_ARGUMENT', `${folder} has no sidecar (gan-studio.json: task, scale, input range); pass --task and --scale, or add the file`);
       }
-      const files = await modelFiles(folder, side);
-      const id = `${(side.name ?? basename(folder)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'model'}-${randomUUID().slice(0, 6)}`;
-      const dest = join(ws.layout.models, id);
-      await mkdir(dest, { recursive: true });
-      try {
+      const files = (await onnxExportFiles(folder, side)) ?? (await modelFiles(folder, side));
+      return storeImport({ name: basename(folder), ...side }, async (dest) => {
         for (const f of files) await copyTreeFile(folder, f, dest);
-        await writeFile(join(dest, SIDECAR_FILE), JSON.stringify({ ...side, importedAt: Date.now() }, null, 2));
-      } catch (error) {
-        await rm(dest, { recursive: true, force: true });
-        throw error;
-      }
-      return (await importedModel(ctx, id))!.info;
+      });
     },
-    'models:export': async ({ id: ref, out, checkpoint, zip }) => {
+    'models:export': async ({ id: ref, out, checkpoint, zip, format }) => {
       // an imported or pretrained model by its id, else a run by id, unique name or folder
       const plainId = Id.safeParse(ref).success;
       const imported = plainId ? await importedModel(ctx, ref) : null;
@@ -147,6 +160,9 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       // never into an existing folder: an explicit --out must be new; the default picks a free name
       const dest = out ? await ctx.userPath(out, 'file') : freeName(join(ws.layout.exports, `model-${id}`));
       if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} already exists; export never overwrites — pick a new folder name`);
+      if (format === 'onnx' && (imported || pre)) {
+        throw new AppError('INVALID_ARGUMENT', `${ref} is ${imported ? 'an imported' : 'a pretrained'} model; ONNX export writes trained runs — export it without --format onnx`);
+      }
       if (imported) {
         await cp(imported.dir, dest, { recursive: true, errorOnExist: true, force: false });
       } else if (pre) {
@@ -159,7 +175,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
         // tfjs work: on the engine process, like every other model task
         const job = jobs.submit({
           kind: 'export', title: `export ${run.name}`, task: 'export-model',
-          input: { runId: id, runDir: runDir(ctx, id), dest, name: run.name, ...(checkpoint ? { checkpoint } : {}) },
+          input: { runId: id, runDir: runDir(ctx, id), dest, name: run.name, ...(checkpoint ? { checkpoint } : {}), ...(format ? { format } : {}) },
         });
         const settled = await jobs.settled(job.id);
         if (settled.state !== 'done') throw new AppError(settled.error?.code ?? 'CANCELLED', settled.error?.message ?? `export ${settled.state}`);

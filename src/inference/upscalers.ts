@@ -10,6 +10,7 @@ import { checkpointsDir } from '../training/checkpoint.js';
 import { loadModelForInference } from '../training/load-model.js';
 import { defaultBytesPerInputPixel } from './tiling.js';
 import { importedUpscaler, isImportedModelFolder } from './imported-model.js';
+import { isOnnxPath, onnxUpscaler } from './onnx-predictors.js';
 import type { Upscaler } from './predictors.js';
 
 /** Anything that maps a low-resolution batch to a high-resolution one. */
@@ -68,8 +69,9 @@ async function cacheKey(model: string, scale?: number): Promise<{ key: string; p
   if (pretrained) return { key: `pretrained:${pretrained}`, pretrained };
   const dir = resolve(model);
   const info = await stat(dir).catch(() => null);
+  if (info?.isFile() && isOnnxPath(dir)) return { key: `onnx:${dir}:${info.mtimeMs}`, pretrained: null };
   if (!info?.isDirectory()) {
-    throw new AppError('NOT_FOUND', `--model ${model}: no such run folder, and not a pretrained model (esrgan-slim, esrgan-medium, esrgan-thick)`);
+    throw new AppError('NOT_FOUND', `--model ${model}: no such run folder or .onnx file, and not a pretrained model (esrgan-slim, esrgan-medium, esrgan-thick)`);
   }
   // A run still training gets new checkpoints: the key changes with its `latest` pointer.
   const latest = await stat(join(checkpointsDir(dir), 'latest')).catch(() => null);
@@ -82,8 +84,10 @@ export async function loadUpscaler(model: string, scale?: number): Promise<Upsca
   if (cached?.key === key) return cached.upscaler;
   releaseUpscalers();
   // a folder is a run (checkpoints) or an imported TF.js model (models import / models export)
+  const path = resolve(model);
   const upscaler = pretrained ? await pretrainedUpscaler(pretrained)
-    : (await isImportedModelFolder(resolve(model))) ? await importedUpscaler(resolve(model)) : await runUpscaler(resolve(model));
+    : key.startsWith('onnx:') ? await onnxUpscaler(path)
+    : (await isImportedModelFolder(path)) ? await importedUpscaler(path) : await runUpscaler(path);
   cached = { key, upscaler };
   return upscaler;
 }
