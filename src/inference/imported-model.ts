@@ -16,6 +16,7 @@ import { registerEsrganCustomLayers } from '../models/pretrained/custom-layers.j
 import { loadLayersModelFromDir } from '../models/pretrained/layers-loader.js';
 import type { Stylizer, Upscaler } from './predictors.js';
 import { onnxFilesIn, onnxStylizer, onnxUpscaler, type StoredRanges } from './onnx-predictors.js';
+import { safetensorsUpscaler } from './community-upscaler.js';
 
 /** Sidecar names: the copy `models import` keeps, then the one `models export` writes. */
 const SIDECARS = ['sidecar.json', 'gan-studio.json'];
@@ -65,6 +66,8 @@ function toRange(t: tf.Tensor, from: readonly [number, number], to: readonly [nu
 export async function importedUpscaler(dir: string): Promise<Upscaler> {
   const side = await readImportedSidecar(dir);
   requireTask(dir, side, 'superres', 'upscaling');
+  // one weights file (.safetensors) instead of a TF.js folder: its own network builder
+  if (side.format === 'safetensors') return safetensorsUpscaler(join(dir, side.file ?? 'model.safetensors'), `imported:${dir}`);
   const onnx = await onnxFilesIn(dir);
   if (onnx?.a2b) return onnxUpscaler(onnx.a2b, ranges(side), side.scale);
   if (!side.scale) throw new AppError('MODEL_INVALID', `${dir}: the sidecar gives no scale; import it again with --scale`);
