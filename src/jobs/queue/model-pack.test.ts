@@ -10,7 +10,7 @@ import { createApp } from '../../handlers/context.js';
 import { CHUNK_BYTES, getBlob, putBlob } from './blobs.js';
 import { openRedis, redactRedisUrl, redisOptions } from './connection.js';
 import { modelKey } from './keys.js';
-import { cachedModel, publishModel } from './model-pack.js';
+import { cachedModel, modelPathInCache, publishModel } from './model-pack.js';
 import { startTestRedis, type TestRedis } from './testing/redis-server.js';
 
 let dir: string;
@@ -56,6 +56,17 @@ describe('the queue store', () => {
     await redis.del(`${modelKey(hash)}:meta`);
     expect(await cachedModel(redis, hash, join(dir, 'cache'))).toBe(cached);
     await expect(cachedModel(redis, hash, join(dir, 'cache-2'))).rejects.toThrow(/not in the queue's store/);
+  });
+
+  it('sends a model file (batch --model FILE) as itself, under its own name', async () => {
+    const file = join(dir, 'weights', 'RealESRGAN_x2.safetensors');
+    await mkdir(join(dir, 'weights'), { recursive: true });
+    await writeFile(file, Buffer.alloc(1234, 7));
+    await writeFile(join(dir, 'weights', 'other.onnx'), 'not sent');
+    const model = { kind: 'file' as const, id: file, dir: file };
+    const cached = await cachedModel(redis, await publishModel(redis, model), join(dir, 'cache'));
+    expect(await readdir(cached)).toEqual(['.complete', 'RealESRGAN_x2.safetensors']);
+    expect(await readFile(modelPathInCache(model, cached))).toEqual(await readFile(file));
   });
 
   it('refuses a model over the cap, naming the setting that raises it', async () => {

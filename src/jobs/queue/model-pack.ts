@@ -2,9 +2,9 @@
 // one buffer — a JSON table of files, then their bytes — built in a fixed order, so the same
 // model always has the same sha256: that hash is its name in Redis and in a worker's cache.
 // A run sends only the checkpoint inference loads (`latest`, else the newest); an imported
-// model sends its whole folder. Pretrained models ship with the CLI and are never sent.
+// model sends its whole folder, a model file itself. Pretrained models ship with the CLI and are never sent.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../contract/errors.js';
 import { CHECKPOINTS_DIR, readPointer, stepDirs } from '../../training/checkpoint-dirs.js';
@@ -34,6 +34,7 @@ async function listFiles(dir: string, root = dir, out: string[] = []): Promise<s
 /** The files to send, relative to the model folder; for a run, also the checkpoint they belong to. */
 async function modelFiles(model: BatchModel): Promise<{ files: string[]; checkpoint?: string }> {
   const dir = model.dir!;
+  if (model.kind === 'file') return { files: [basename(dir)] }; // one weights file (.safetensors, .onnx)
   if (model.kind !== 'run') return { files: await listFiles(dir) };
   const checkpoint = (await readPointer(dir, 'latest')) ?? (await stepDirs(dir))[0]?.name;
   if (!checkpoint) throw new AppError('NOT_FOUND', `run ${model.id} has no checkpoint to send to the workers; train it first`);
@@ -41,7 +42,7 @@ async function modelFiles(model: BatchModel): Promise<{ files: string[]; checkpo
 }
 
 export async function packModel(model: BatchModel): Promise<Buffer> {
-  const dir = model.dir!;
+  const dir = model.kind === 'file' ? dirname(model.dir!) : model.dir!;
   const { files, checkpoint } = await modelFiles(model);
   const cap = maxModelBytes();
   const table: Array<{ path: string; size: number }> = [];
@@ -99,4 +100,9 @@ export async function cachedModel(redis: Redis, hash: string, cacheDir: string):
     await rm(tmp, { recursive: true, force: true }); // another item of this worker got there first
   }
   return dest;
+}
+
+/** Where a worker finds the model the batch names, once its pack is in the cache. */
+export function modelPathInCache(model: BatchModel, cached: string): string {
+  return model.kind === 'file' ? join(cached, basename(model.dir!)) : cached;
 }

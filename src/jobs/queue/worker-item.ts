@@ -18,7 +18,7 @@ import { appearedError, itemSource } from '../batch/item-steps.js';
 import { validateInput } from '../batch/validate-input.js';
 import { deleteBlob, getBlob, putBlob } from './blobs.js';
 import { batchKeys } from './keys.js';
-import { cachedModel } from './model-pack.js';
+import { cachedModel, modelPathInCache } from './model-pack.js';
 import { COMPLETE_SCRIPT, type ItemResult, type QueueItem, type WorkerBatch } from './protocol.js';
 
 const OUTPUT_TTL_S = 24 * 3600;
@@ -43,7 +43,7 @@ export async function loadWorkerBatch(redis: Redis, batchId: string, cacheDir: s
   const raw = await redis.get(batchKeys(batchId).spec);
   if (!raw) return null; // finished and cleaned up: a stale retry
   const batch = JSON.parse(raw) as WorkerBatch;
-  const dir = batch.modelHash ? await cachedModel(redis, batch.modelHash, cacheDir) : undefined;
+  const dir = batch.modelHash ? modelPathInCache(batch.spec.resolvedModel, await cachedModel(redis, batch.modelHash, cacheDir)) : undefined;
   const spec = { ...batch.spec, resolvedModel: { ...batch.spec.resolvedModel, ...(dir ? { dir } : {}) }, jobDir: join(scratch, batchId) };
   const task = taskDefinition(spec.task);
   return { batch: { ...batch, spec }, task, process: await task.batchProcessor(spec) };
