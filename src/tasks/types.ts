@@ -32,7 +32,8 @@ export type SourceBuilder = (ws: Workspace | null, spec: ResolvedSpec, args: Sou
 
 /** The model a batch uses, resolved by the host when queued. */
 export interface BatchModel {
-  kind: 'run' | 'pretrained' | 'imported';
+  /** 'folder': a run or model folder the catalog does not list (`train --out`), named by the CLI */
+  kind: 'run' | 'pretrained' | 'imported' | 'folder';
   id: string;
   /** run folder or imported model folder */
   dir?: string;
@@ -41,7 +42,10 @@ export interface BatchModel {
 export type FrozenBatch = BatchSpec & { resolvedModel: BatchModel; maxPixels: number; outDir: string; jobDir: string };
 
 /** One batch item's work: read `input` (null for seed-made items), write `output`. */
-export type ItemProcessor = (input: string | null, output: string, item: { seq: number }, ctx: TaskContext) => Promise<void>;
+export type ItemProcessor = ((input: string | null, output: string, item: { seq: number }, ctx: TaskContext) => Promise<void>) & {
+  /** what the processor loaded, as the job's log names it: "esrgan-slim ×2", "<run folder> (step-000400)" */
+  readonly loaded?: string;
+};
 
 export interface TaskDefinition {
   readonly id: Task;
