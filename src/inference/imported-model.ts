@@ -15,6 +15,7 @@ import '../models/index.js'; // registers our families' custom layers (pixel shu
 import { registerEsrganCustomLayers } from '../models/pretrained/custom-layers.js';
 import { loadLayersModelFromDir } from '../models/pretrained/layers-loader.js';
 import type { Stylizer, Upscaler } from './predictors.js';
+import { safetensorsUpscaler } from './community-upscaler.js';
 
 /** Sidecar names: the copy `models import` keeps, then the one `models export` writes. */
 const SIDECARS = ['sidecar.json', 'gan-studio.json'];
@@ -59,6 +60,8 @@ function toRange(t: tf.Tensor, from: readonly [number, number], to: readonly [nu
 export async function importedUpscaler(dir: string): Promise<Upscaler> {
   const side = await readImportedSidecar(dir);
   requireTask(dir, side, 'superres', 'upscaling');
+  // one weights file (.safetensors) instead of a TF.js folder: its own network builder
+  if (side.format === 'safetensors') return safetensorsUpscaler(join(dir, side.file ?? 'model.safetensors'), `imported:${dir}`);
   if (!side.scale) throw new AppError('MODEL_INVALID', `${dir}: the sidecar gives no scale; import it again with --scale`);
   const net = await loadNet(dir);
   const shape = net.inputs[0]?.shape;

@@ -32,10 +32,11 @@ export type SourceBuilder = (ws: Workspace | null, spec: ResolvedSpec, args: Sou
 
 /** The model a batch uses, resolved by the host when queued. */
 export interface BatchModel {
-  /** 'folder': a run or model folder the catalog does not list (`train --out`), named by the CLI */
-  kind: 'run' | 'pretrained' | 'imported' | 'folder';
+  /** 'folder': a run or model folder the catalog does not list (`train --out`), named by the CLI;
+   *  'file': a model file named by its path (.safetensors, .onnx), run without an imported copy */
+  kind: 'run' | 'pretrained' | 'imported' | 'folder' | 'file';
   id: string;
-  /** run folder or imported model folder */
+  /** run folder, imported model folder, or the model file's path */
   dir?: string;
 }
 
