@@ -6,11 +6,12 @@
 // --kernel takes a comma-separated list, toggled together. The shipped kernel is read from tfjs's
 // registry before the engine installs ours; for a kernel of our own that tfjs lacks (e.g.
 // GanStudioInstanceNorm) the other side runs with it unregistered, so its callers take their
-// tf-op fallback.
+// tf-op fallback; for Conv2DBackpropFilter (which tfjs lacks too) it runs our kernel with its
+// previous rule (im2col only for KH·KW·CI ≤ 64, the conv formulation otherwise).
 import '@tensorflow/tfjs-backend-wasm';
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { initTf } from '../src/engine/backends.js';
-import { WASM_TRAINING_KERNELS } from '../src/engine/wasm-kernels/index.js';
+import { conv2dBackpropFilterWasm, WASM_TRAINING_KERNELS } from '../src/engine/wasm-kernels/index.js';
 import { flag, median, round, syncedStep } from './common.js';
 import { netStep, type Net } from './step-nets.js';
 
@@ -20,7 +21,14 @@ const net = (flag('net') ?? 'esrgan') as Net;
 const steps = Number(flag('steps') ?? 4);
 const unknown = kernels.filter((k) => !(WASM_TRAINING_KERNELS as readonly string[]).includes(k));
 if (kernels.length === 0 || unknown.length > 0) throw new Error(`--kernel must be a comma-separated list of ${WASM_TRAINING_KERNELS.join(', ')}`);
-const shipped = new Map(kernels.map((k) => [k, getKernel(k, 'wasm')] as const));
+const BASELINES: Record<string, KernelConfig> = {
+  Conv2DBackpropFilter: {
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: ((args: Parameters<typeof conv2dBackpropFilterWasm>[0]) => conv2dBackpropFilterWasm(args, (_n, kh, kw, ci) => kh * kw * ci <= 64)) as unknown as KernelConfig['kernelFunc'],
+  },
+};
+const shipped = new Map(kernels.map((k) => [k, getKernel(k, 'wasm') ?? BASELINES[k]] as const));
 await initTf('wasm');
 const ours = new Map(kernels.map((k) => [k, getKernel(k, 'wasm')!] as const));
 

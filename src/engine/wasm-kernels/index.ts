@@ -7,7 +7,6 @@ import { makeConcatConfig } from './concat.js';
 import { makeSliceConfig } from './slice.js';
 import { makeSplitVConfig } from './split-v.js';
 import { makeTileConfig } from './tile.js';
-import { makeSumConfig } from './sum.js';
 import { makeMirrorPadConfig, mirrorPadGradConfig } from './mirror-pad.js';
 import { instanceNormBackwardConfig, instanceNormForwardConfig } from './instance-norm.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
@@ -43,7 +42,6 @@ export const WASM_TRAINING_KERNELS = [
   'SplitV',
   'Concat',
   'Slice',
-  'Sum',
   'MirrorPad',
   // kernels of our own, called by name from src/models/cyclegan/layers.ts
   'GanStudioInstanceNorm',
@@ -70,7 +68,6 @@ export function registerWasmTrainingKernels(): void {
     ['SplitV', makeSplitVConfig],
     ['Concat', makeConcatConfig],
     ['Slice', makeSliceConfig],
-    ['Sum', makeSumConfig],
     ['MirrorPad', makeMirrorPadConfig],
   ];
   for (const [name, make] of wraps) {
