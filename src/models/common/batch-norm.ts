@@ -89,3 +89,19 @@ export class ClosedFormBatchNorm extends StockBatchNorm {
 export function batchNormalization(args: BatchNormArgs = {}): tf.layers.Layer {
   return new ClosedFormBatchNorm(args);
 }
+
+/**
+ * Runs fn — a training-mode pass through net — and leaves net's batch-norm running statistics
+ * (its non-trainable weights) as they were before it. The GAN step runs G forward in D's half
+ * only to make the fakes D judges; PyTorch's loop makes them once per step (and detaches them
+ * for D), so the running statistics our samples use must move once per step, not twice.
+ */
+export function keepingRunningStatistics<T>(net: tf.LayersModel, fn: () => T): T {
+  const saved = net.nonTrainableWeights.map((w) => tf.keep(w.read().clone()));
+  try {
+    return fn();
+  } finally {
+    net.nonTrainableWeights.forEach((w, i) => w.write(saved[i]!));
+    tf.dispose(saved);
+  }
+}

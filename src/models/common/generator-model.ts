@@ -8,6 +8,7 @@ import { discriminatorLoss, generatorLoss, meanProbability, type LossId } from '
 import { createAdam, trainableVariables } from './optimizers.js';
 import { WeightEma } from './ema.js';
 import { diffAugment } from './diff-augment.js';
+import { keepingRunningStatistics } from './batch-norm.js';
 
 /**
  * The generator capability: what generate, interpolate, batches and export use of a model. A
@@ -79,14 +80,16 @@ export function createGeneratorModel(options: {
         const z = tf.randomNormal([n, latentSize], 0, 1, 'float32', random.stepSeed('z', step));
         let dReal: tf.Scalar | undefined;
         let dFake: tf.Scalar | undefined;
-        const lossD = optimizers.D.minimize(() => {
+        // G's forward here only makes D's fakes: its running statistics move in G's half alone
+        // (once per step, as in PyTorch's loop, where one forward feeds both halves)
+        const lossD = keepingRunningStatistics(G, () => optimizers.D.minimize(() => {
           const fake = G.apply(z, { training: true }) as tf.Tensor4D;
           const realLogits = D.apply(augment(real, random.stepSeed('augment/real', step)), { training: true }) as tf.Tensor;
           const fakeLogits = D.apply(augment(fake, random.stepSeed('augment/fake', step)), { training: true }) as tf.Tensor;
           dReal = tf.keep(meanProbability(realLogits));
           dFake = tf.keep(meanProbability(fakeLogits));
           return discriminatorLoss(loss, realLogits, fakeLogits);
-        }, true, dVars) as tf.Scalar;
+        }, true, dVars) as tf.Scalar);
         const lossG = optimizers.G.minimize(() => {
           const fake = G.apply(z, { training: true }) as tf.Tensor4D;
           const fakeLogits = D.apply(augment(fake, random.stepSeed('augment/G', step)), { training: true }) as tf.Tensor;

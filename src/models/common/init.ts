@@ -29,3 +29,17 @@ export function dcganGammaInit(seeds: InitSeeds): Initializer {
 export function glorotInit(seeds: InitSeeds): Initializer {
   return tf.initializers.glorotUniform({ seed: seeds.next() });
 }
+
+/**
+ * PyTorch's default for nn.Linear, which a plain PyTorch loop of the classic GAN trains with:
+ * kernel kaiming-uniform(a=√5) = U(±1/√fan_in) (variance scaling 1/3, uniform), bias
+ * U(±1/√fan_in). Glorot drew the first G layer's kernel from a ~1.6× wider range and left the
+ * biases at zero.
+ */
+export function torchLinearInit(seeds: InitSeeds, fanIn: number): { kernelInitializer: Initializer; biasInitializer: Initializer } {
+  const bound = 1 / Math.sqrt(fanIn);
+  return {
+    kernelInitializer: tf.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform', seed: seeds.next() }),
+    biasInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: seeds.next() }),
+  };
+}
