@@ -28,8 +28,8 @@ async function exists(path: string): Promise<boolean> {
 /** Items of this job the catalog holds (finished before a pause or crash), by seq. */
 export function recordedItems(catalog: Catalog, jobId: string): Map<number, BatchItemReport> {
   const bySeq = new Map<number, BatchItemReport>();
-  const rows = catalog.db.prepare(`SELECT seq, input, output, status, code, message FROM batch_items WHERE job_id = ?`).all(jobId) as Array<BatchItemReport & { seq: number; code: string | null; message: string | null }>;
-  for (const { seq, code, message, ...r } of rows) bySeq.set(seq, { ...r, ...(code ? { code } : {}), ...(message ? { message } : {}) });
+  const rows = catalog.db.prepare(`SELECT seq, input, output, status, code, message, ms FROM batch_items WHERE job_id = ?`).all(jobId) as Array<BatchItemReport & { seq: number; code: string | null; message: string | null; ms: number | null }>;
+  for (const { seq, code, message, ms, ...r } of rows) bySeq.set(seq, { ...r, ...(code ? { code } : {}), ...(message ? { message } : {}), ...(ms != null ? { ms } : {}) });
   return bySeq;
 }
 
