@@ -112,6 +112,7 @@ async function trainOurs(row: Row, spec: ResolvedSpec, data: Uint8Array, count: 
       const scalars = model.trainStep(batch, step);
       tf.dispose([...Object.values(batch), ...Object.values(scalars)]);
       if (step % 50 === 0) await new Promise<void>((r) => setImmediate(r));
+      if ((step + 1) % 100 === 0) console.error(`  ours step ${step + 1}, ${(process.cpuUsage().user / 1e6).toFixed(0)} cpu s`);
       if (scoreEvery && (step + 1) % scoreEvery === 0 && step + 1 < spec.steps) {
         const t1 = performance.now();
         along.set(step + 1, await sampleOurs(model, Boolean(spec.ema)));
@@ -133,7 +134,8 @@ async function trainPytorch(row: Row, spec: ResolvedSpec, dataPath: string, coun
     ...(row.model === 'vanilla' ? ['--hidden1', String(spec.extra.hidden1), '--hidden2', String(spec.extra.hidden2)] : ['--base-filters', String(spec.extra.baseFilters), '--max-filters', String(spec.extra.maxFilters)]),
     ...(spec.diffAugment ? ['--diff-augment'] : []), ...(scoreEvery ? ['--sample-every', String(scoreEvery)] : [])];
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile('/usr/bin/python3', args, { encoding: 'utf8', maxBuffer: 1 << 24 }, (error, out) => (error ? reject(error) : resolve(out)));
+    const child = execFile('/usr/bin/python3', args, { encoding: 'utf8', maxBuffer: 1 << 24 }, (error, out) => (error ? reject(error) : resolve(out)));
+    child.stderr?.on('data', (chunk: string) => process.stderr.write(`  ${chunk}`));
   });
   return { seconds: (JSON.parse(stdout.trim().split('\n').at(-1)!) as { seconds: number }).seconds };
 }

@@ -14,7 +14,7 @@ DATA.u8: N images, H×W×C uint8 (row-major, channels last). SAMPLES.u8: the sam
 their noise from a generator of their own, so the training run is the same with or without them.
 Prints one JSON line: {"steps":..., "seconds":..., "loss_G":..., "loss_D":...}.
 """
-import argparse, json, math, time
+import argparse, json, math, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -130,6 +130,8 @@ def main():
         optG.zero_grad()
         lossG = bce(D(shape(aug(fake))), ones)
         lossG.backward(); optG.step()
+        if (step + 1) % 100 == 0:
+            print(f"pytorch step {step + 1}, {time.process_time():.0f} cpu s", file=sys.stderr, flush=True)
         if a.sample_every and (step + 1) % a.sample_every == 0 and step + 1 < a.steps:
             t1 = time.time()
             write_samples(f"{a.out}.{step + 1}")
