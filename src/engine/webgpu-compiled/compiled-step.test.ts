@@ -46,11 +46,35 @@ async function run(model: GanModel, steps: number, stepFn: (batch: ReturnType<ty
 }
 
 async function state(model: GanModel): Promise<Float32Array[]> {
-  const out: Float32Array[] = [];
-  for (const net of Object.values(model.networks)) for (const w of net.weights) out.push((await w.read().data()) as Float32Array);
-  for (const opt of Object.values(model.optimizers)) for (const w of await opt.getWeights()) out.push(Float32Array.from(await w.tensor.data()));
-  for (const t of Object.values(model.getExtraState().tensors)) out.push((await t.data()) as Float32Array);
+  return (await namedState(model)).map(([, values]) => values);
+}
+
+/** Every weight, optimizer slot and EMA tensor with a name that says which variable it follows. */
+async function namedState(model: GanModel): Promise<Array<[string, Float32Array]>> {
+  const out: Array<[string, Float32Array]> = [];
+  for (const net of Object.values(model.networks)) for (const w of net.weights) out.push([w.name, (await w.read().data()) as Float32Array]);
+  for (const opt of Object.values(model.optimizers)) for (const w of await opt.getWeights()) out.push([w.name, Float32Array.from(await w.tensor.data())]);
+  const gWeights = model.networks.G!.weights;
+  for (const [key, t] of Object.entries(model.getExtraState().tensors)) out.push([`${key}:${gWeights[Number(key.split('/').pop())]?.name}`, (await t.data()) as Float32Array]);
   return out;
+}
+
+/**
+ * Variables whose true gradient is 0: the bias of a layer that feeds a batch norm (the norm
+ * subtracts it), and that norm's moving mean, which follows the bias.
+ */
+function zeroGradientNames(model: GanModel): string[] {
+  const names: string[] = [];
+  for (const net of Object.values(model.networks)) {
+    const layers = net.layers.filter((l) => l.getClassName() !== 'Reshape');
+    layers.forEach((layer, i) => {
+      const next = layers[i + 1];
+      if (next?.getClassName() === 'BatchNormalization' && layer.weights.length > 1) {
+        names.push(layer.weights[1]!.name, next.weights[2]!.name);
+      }
+    });
+  }
+  return names;
 }
 
 function maxRel(a: number[][], b: number[][]): number {
@@ -59,7 +83,11 @@ function maxRel(a: number[][], b: number[][]): number {
   return most;
 }
 
-async function compare(family: string, over: Partial<TrainSpecInput>, steps: number): Promise<void> {
+/**
+ * `splitZeroGradient`: weights with a gradient must agree to 1e-4, and the zero-gradient biases
+ * (zeroGradientNames) only within their ±lr-per-step noise — instead of 1e-3 on everything.
+ */
+async function compare(family: string, over: Partial<TrainSpecInput>, steps: number, splitZeroGradient = false): Promise<void> {
   const reference = build(family, over);
   const compiledModel = build(family, over);
   try {
@@ -81,7 +109,23 @@ async function compare(family: string, over: Partial<TrainSpecInput>, steps: num
       if (process.env.COMPILED_DEBUG) console.log('state', i, x.length, w, x.slice(0, 3), b[i]!.slice(0, 3));
       worst = Math.max(worst, w);
     });
-    expect(worst).toBeLessThan(1e-3);
+    if (!splitZeroGradient) expect(worst).toBeLessThan(1e-3);
+    else {
+      // everything with a gradient to 1e-4; the zero-gradient biases drift by Adam-amplified
+      // rounding noise of either sign, at most lr per step each
+      const exempt = zeroGradientNames(compiledModel);
+      const names = (await namedState(compiledModel)).map(([n]) => n);
+      let graded = 0;
+      let noise = 0;
+      a.forEach((x, i) => {
+        let w = 0;
+        x.forEach((v, j) => { w = Math.max(w, Math.abs(v - b[i]![j]!) / Math.max(1, Math.abs(v))); });
+        if (exempt.some((e) => names[i]!.includes(e))) noise = Math.max(noise, w);
+        else graded = Math.max(graded, w);
+      });
+      expect(graded).toBeLessThan(1e-4);
+      expect(noise).toBeLessThan(2 * compiledModel.spec.lr * steps);
+    }
     // optimizer moments created on first sync are the only tensors the compiled path adds
     expect(tf.memory().numTensors - before).toBeLessThanOrEqual(b.length);
   } finally {
@@ -96,6 +140,12 @@ describe('compiled WebGPU GAN step (llvmpipe)', () => {
   });
   it('DCGAN: losses and weights match the tfjs path over 20 steps', async () => {
     await compare('dcgan', { size: 8, channels: 3, ema: true }, 20);
+  });
+  it('DCGAN with DiffAugment (colour, translation, cutout): same draws, same losses and weights over 20 steps', async () => {
+    await compare('dcgan', { size: 16, channels: 3, ema: true, diffAugment: true }, 20, true);
+  });
+  it('DiffAugment on one channel (no saturation draw): matches over 10 steps', async () => {
+    await compare('dcgan', { size: 8, channels: 1, diffAugment: true }, 10);
   });
 });
 // Why 1e-3 on weights and not 1e-6: the biases of dense/conv layers that feed a batch norm have

@@ -6,13 +6,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installWebGpu } from '../webgpu-setup.js';
-import type { TrainSpecInput } from '../../contract/runs.js';
+import { TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
+import { getFamily } from '../../models/index.js';
+import { stepRandom } from '../../models/step-random.js';
 import { silentReporter } from '../../common/reporter.js';
 import { train } from '../../training/train.js';
 import { memoryBatchSource } from '../../training/memory-source.js';
 import { readCheckpoint } from '../../training/checkpoint.js';
 import { syntheticImages } from '../../training/testing/family-test-kit.js';
-import { STEP_PATH_ENV } from './index.js';
+import { chooseTrainStep, STEP_PATH_ENV } from './index.js';
 
 let root: string;
 let previous = '';
@@ -76,8 +78,21 @@ describe('training on webgpu with the compiled step', () => {
     expect(maxDiff(await weights(compiled, 'step-000006'), await weights(split, 'step-000006'))).toBeLessThan(1e-4);
   });
 
-  it('falls back to tfjs kernels, with the reason, for what it does not compile', async () => {
+  it('takes the compiled step with DiffAugment on auto', async () => {
     const runDir = await run('augment', 'auto', { diffAugment: true, steps: 2, sampleEvery: 2, checkpointEvery: 2 });
-    expect(await readFile(join(runDir, 'train.log'), 'utf8')).toMatch(/training step: tfjs-webgpu kernels: DiffAugment is not compiled yet/);
+    expect(await readFile(join(runDir, 'train.log'), 'utf8')).toMatch(/training step: compiled WebGPU step: \d+ dispatches/);
+  });
+
+  it('falls back to tfjs kernels, with the reason, for what it does not compile', async () => {
+    const family = getFamily('cyclegan');
+    const cycleSpec = family.resolve(TrainSpec.parse({ task: 'cyclegan', model: 'cyclegan', preset: 'tiny', seed: 5 }));
+    const model = family.create(cycleSpec, stepRandom(cycleSpec.seed));
+    try {
+      const choice = await chooseTrainStep(model, stepRandom(cycleSpec.seed), 'auto');
+      expect(choice.path).toBe('tfjs');
+      expect(choice.reason).toMatch(/tfjs-webgpu kernels: family "cyclegan" is not compiled yet/);
+    } finally {
+      model.dispose();
+    }
   });
 });

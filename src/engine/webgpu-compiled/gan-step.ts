@@ -6,13 +6,18 @@
 // - D sees real and fake in one pass of 2N rows; its batch norms keep per-half statistics and
 //   move their running statistics real-then-fake, as the two tfjs calls do.
 // - G's forward runs once; tfjs runs it twice (inside D's and G's minimize) with the same
-//   weights and z, so the second run only moves G's running statistics again: done in the first.
+//   weights and z, and moves G's running statistics in G's half only (once per step, as in
+//   PyTorch's loop): the one compiled forward moves them once.
+// - DiffAugment: the host draws each step's augmentation numbers with the tfjs path's own calls
+//   (same seeds) and writes them into the arena; wgsl-augment.ts applies them and backpropagates.
 import * as tf from '@tensorflow/tfjs';
 import type { GanModel, ResolvedSpec, StepRandom, TrainBatch } from '../../models/types.js';
 import { ArenaLayout, CompileError, DispatchRecorder, flatGroups, flushTfjs, tensorBuffer, webgpuBackend, type Dispatch, type Region, type TfWebGpuBackend } from './gpu-context.js';
 import { allocInstance, allocNetParams, NetEmitter, scratchFloats, type NetInstance, type NetParams } from './net-plan.js';
 import { ADAM, ADAM_KERNEL, EMA, EMA_KERNEL, GAN_LOSS, LOSS, LOSS_KINDS } from './wgsl-kernels.js';
 import { STEP_WORDS } from './wgsl-common.js';
+import { AUG, AUG_BACKWARD, AUG_FORWARD, AUG_PARAM_FLOATS } from './wgsl-augment.js';
+import { augmentDraws, cutoutSize } from '../../models/common/diff-augment.js';
 import { AdamClock, adamEntries, copyIntoArena, copyOutOfArena, type AdamInternals, type SyncEntry } from './model-sync.js';
 
 export const COMPILED_FAMILIES = ['vanilla', 'dcgan'] as const;
@@ -41,7 +46,6 @@ export interface CompiledStep {
 export function unsupportedReason(model: GanModel): string | null {
   const spec = model.spec;
   if (!(COMPILED_FAMILIES as readonly string[]).includes(model.family)) return `family "${model.family}" is not compiled yet (compiled: ${COMPILED_FAMILIES.join(', ')})`;
-  if (spec.diffAugment) return 'DiffAugment is not compiled yet';
   if (!['bce', 'lsgan', 'hinge', undefined].includes(spec.loss)) return `loss "${spec.loss}" is not compiled`;
   if (!model.networks.G || !model.networks.D) return 'the model has no G and D networks';
   return null;
@@ -79,47 +83,66 @@ export async function compileGanStep(model: GanModel, random: StepRandom): Promi
   const dIn = layout.alloc('D/input', 2 * N * img);
   const fake: Region = { offset: dIn.offset + N * img, length: N * img };
   const scalars = layout.alloc('scalars', 4);
+  // DiffAugment: draws for real, fake (D step) and fake (G step); D reads augmented copies
+  const augment = spec.diffAugment
+    ? { draws: layout.alloc('augment/draws', 3 * N * AUG_PARAM_FLOATS), dIn: layout.alloc('D/augmented', 2 * N * img), gIn: layout.alloc('D@Gstep/augmented', N * img), gGrad: layout.alloc('D@Gstep/augmented-grad', N * img) }
+    : null;
   const gInst = allocInstance(layout, 'G', gp, { rows: N, groups: 1, input: z, output: fake });
-  const dStep = allocInstance(layout, 'D@Dstep', dp, { rows: 2 * N, groups: 2, input: dIn });
-  const gStep = allocInstance(layout, 'D@Gstep', dp, { rows: N, groups: 1, input: fake });
+  const dStep = allocInstance(layout, 'D@Dstep', dp, { rows: 2 * N, groups: 2, input: augment?.dIn ?? dIn });
+  const gStep = allocInstance(layout, 'D@Gstep', dp, { rows: N, groups: 1, input: augment?.gIn ?? fake });
   const scratch = layout.alloc('split-k', scratchFloats([{ p: gp, rows: N }, { p: dp, rows: 2 * N }, { p: dp, rows: N }]));
 
   const bytes = layout.size * 4;
   const limit = device.limits.maxStorageBufferBindingSize;
   if (bytes > limit) throw new CompileError(`the arena needs ${(bytes / 2 ** 20).toFixed(0)} MiB, over this adapter's ${(limit / 2 ** 20).toFixed(0)} MiB storage binding limit (lower the batch)`);
 
+  // shader and pipeline errors surface here, as a CompileError (the run stays on tfjs kernels)
+  device.pushErrorScope('validation');
   const rec = new DispatchRecorder(device);
-  const emit = new NetEmitter(rec, scratch);
-  const lossKind = LOSS_KINDS[(spec.loss ?? 'bce') as keyof typeof LOSS_KINDS];
-  const loss = (inst: NetInstance, mode: 0 | 1) => rec.add(rec.pipeline('gan-loss', GAN_LOSS), {
-    [LOSS.N]: N, [LOSS.KIND]: lossKind, [LOSS.MODE]: mode,
-    [LOSS.OFF_LOGITS]: inst.out[inst.out.length - 1]!.offset, [LOSS.OFF_DLOGITS]: inst.grad[inst.grad.length - 1]!.offset, [LOSS.OFF_SCALARS]: scalars.offset,
-  }, [1, 1, 1]);
-  const adam = (p: NetParams, slot: number) => {
-    const [x, y] = flatGroups(p.params.length);
-    rec.add(rec.pipeline('adam', ADAM_KERNEL), {
-      [ADAM.GROUPS_X]: x, [ADAM.LEN]: p.params.length, [ADAM.OFF_W]: p.params.offset, [ADAM.OFF_G]: p.grads.offset,
-      [ADAM.OFF_M]: p.m.offset, [ADAM.OFF_V]: p.v.offset, [ADAM.STEP_SLOT]: slot,
-    }, [x, y, 1]);
-  };
-  // D step
-  emit.forward(gInst, 2);
-  emit.forward(dStep, 1);
-  loss(dStep, 0);
-  emit.backward(dStep, { paramGrads: true });
-  adam(dp, 8);
-  // G step
-  emit.forward(gStep, 1);
-  loss(gStep, 1);
-  emit.backward(gStep, { paramGrads: false, inputGrad: gInst.grad[gInst.grad.length - 1]! });
-  emit.backward(gInst, { paramGrads: true });
-  adam(gp, 10);
-  if (shadow) {
-    const [x, y] = flatGroups(gp.params.length);
-    rec.add(rec.pipeline('ema', EMA_KERNEL), { [EMA.GROUPS_X]: x, [EMA.LEN]: gp.params.length, [EMA.OFF_W]: gp.params.offset, [EMA.OFF_SHADOW]: shadow.offset }, [x, y, 1]);
+  try {
+    const emit = new NetEmitter(rec, scratch);
+    const lossKind = LOSS_KINDS[(spec.loss ?? 'bce') as keyof typeof LOSS_KINDS];
+    const loss = (inst: NetInstance, mode: 0 | 1) => rec.add(rec.pipeline('gan-loss', GAN_LOSS), {
+      [LOSS.N]: N, [LOSS.KIND]: lossKind, [LOSS.MODE]: mode,
+      [LOSS.OFF_LOGITS]: inst.out[inst.out.length - 1]!.offset, [LOSS.OFF_DLOGITS]: inst.grad[inst.grad.length - 1]!.offset, [LOSS.OFF_SCALARS]: scalars.offset,
+    }, [1, 1, 1]);
+    const adam = (p: NetParams, slot: number) => {
+      const [x, y] = flatGroups(p.params.length);
+      rec.add(rec.pipeline('adam', ADAM_KERNEL), {
+        [ADAM.GROUPS_X]: x, [ADAM.LEN]: p.params.length, [ADAM.OFF_W]: p.params.offset, [ADAM.OFF_G]: p.grads.offset,
+        [ADAM.OFF_M]: p.m.offset, [ADAM.OFF_V]: p.v.offset, [ADAM.STEP_SLOT]: slot,
+      }, [x, y, 1]);
+    };
+    const augmentPass = (kernel: 'forward' | 'backward', from: number, to: number, rows: number, drawsAt: number) => rec.add(
+      rec.pipeline(`augment-${kernel}`, kernel === 'forward' ? AUG_FORWARD : AUG_BACKWARD), {
+        [AUG.H]: spec.size, [AUG.W]: spec.size, [AUG.C]: spec.channels, [AUG.OFF_IN]: from, [AUG.OFF_OUT]: to,
+        [AUG.OFF_P]: augment!.draws.offset + drawsAt * AUG_PARAM_FLOATS, [AUG.CUT_H]: cutoutSize(spec.size), [AUG.CUT_W]: cutoutSize(spec.size),
+      }, [rows, 1, 1]);
+    // D step
+    emit.forward(gInst, 1);
+    if (augment) augmentPass('forward', dIn.offset, augment.dIn.offset, 2 * N, 0);
+    emit.forward(dStep, 1);
+    loss(dStep, 0);
+    emit.backward(dStep, { paramGrads: true });
+    adam(dp, 8);
+    // G step
+    const fakeGrad = gInst.grad[gInst.grad.length - 1]!;
+    if (augment) augmentPass('forward', fake.offset, augment.gIn.offset, N, 2 * N);
+    emit.forward(gStep, 1);
+    loss(gStep, 1);
+    emit.backward(gStep, { paramGrads: false, inputGrad: augment?.gGrad ?? fakeGrad });
+    if (augment) augmentPass('backward', augment.gGrad.offset, fakeGrad.offset, N, 2 * N);
+    emit.backward(gInst, { paramGrads: true });
+    adam(gp, 10);
+    if (shadow) {
+      const [x, y] = flatGroups(gp.params.length);
+      rec.add(rec.pipeline('ema', EMA_KERNEL), { [EMA.GROUPS_X]: x, [EMA.LEN]: gp.params.length, [EMA.OFF_W]: gp.params.offset, [EMA.OFF_SHADOW]: shadow.offset }, [x, y, 1]);
+    }
+  } catch (error) {
+    await device.popErrorScope();
+    throw error;
   }
 
-  device.pushErrorScope('validation');
   const arena = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: 'compiled-step arena' });
   const { dispatches, params } = rec.finish(arena);
   const lossOut = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
@@ -164,13 +187,15 @@ export async function compileGanStep(model: GanModel, random: StepRandom): Promi
   const { learningRate: lr, beta1, beta2, epsilon } = dSide.opt;
   constants.set([lr, beta1, beta2, epsilon, 1 - beta1, 1 - beta2]);
 
+  const draws = augment ? new Float32Array(3 * N * AUG_PARAM_FLOATS) : null;
+  const uploads: Array<[number, Float32Array]> = augment && draws ? [[augment.draws.offset, draws]] : [];
   const encodeAndSubmit = (batch: TrainBatch, step: number, dryRun = false): void => {
     const real = batch.real;
     if (!real) throw new Error(`${model.family}: a training batch needs the key "real"`);
     if (real.shape[0] !== N) throw new Error(`the compiled step was planned for batch ${N}, got ${real.shape[0]}`);
     const zT = tf.randomNormal([N, latent], 0, 1, 'float32', random.stepSeed('z', step));
     try {
-      submitStep(backend, { arena, dispatches, lossOut, scalars, constants, stepConstants: rec.stepConstants, timing: lastHostMs, dryRun }, [
+      submitStep(backend, { arena, dispatches, lossOut, scalars, constants, uploads, stepConstants: rec.stepConstants, timing: lastHostMs, dryRun }, [
         [tensorBuffer(backend, real), dIn.offset, N * img],
         [tensorBuffer(backend, zT), z.offset, N * latent],
       ], () => {
@@ -179,6 +204,11 @@ export async function compileGanStep(model: GanModel, random: StepRandom): Promi
         const decay = Math.min(emaDecay, (1 + emaUpdates) / (10 + emaUpdates));
         constants[12] = decay;
         constants[13] = 1 - decay;
+        if (draws) {
+          (['augment/real', 'augment/fake', 'augment/G'] as const).forEach((purpose, k) => {
+            draws.set(augmentDraws(N, spec.size, spec.size, spec.channels, random.stepSeed(purpose, step)), k * N * AUG_PARAM_FLOATS);
+          });
+        }
       });
     } finally {
       zT.dispose();
@@ -240,6 +270,8 @@ interface StepBuffers {
   lossOut: GPUBuffer;
   scalars: Region;
   constants: Float32Array;
+  /** host arrays written into the arena (at a float offset) before the step */
+  uploads: Array<[number, Float32Array]>;
   stepConstants: GPUBuffer;
   timing: { encode: number; submit: number };
   dryRun: boolean;
@@ -250,7 +282,10 @@ function submitStep(backend: TfWebGpuBackend, b: StepBuffers, inputs: Array<[GPU
   flushTfjs(backend);
   const started = performance.now();
   fillConstants();
-  if (!b.dryRun) backend.queue.writeBuffer(b.stepConstants, 0, b.constants);
+  if (!b.dryRun) {
+    backend.queue.writeBuffer(b.stepConstants, 0, b.constants);
+    for (const [offset, values] of b.uploads) backend.queue.writeBuffer(b.arena, offset * 4, values);
+  }
   const encoder = backend.device.createCommandEncoder();
   for (const [src, offset, length] of inputs) encoder.copyBufferToBuffer(src, 0, b.arena, offset * 4, length * 4);
   const pass = encoder.beginComputePass();

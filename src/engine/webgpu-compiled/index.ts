@@ -50,7 +50,7 @@ export function describeStepPaths(chosenBackend: string, pref: StepPathPref = st
   const families = COMPILED_FAMILIES.join(', ');
   if (pref === 'tfjs') return `Training step: tfjs kernels (forced by ${STEP_PATH_ENV}=tfjs).`;
   const where = chosenBackend === 'webgpu' ? 'On this machine' : 'When the backend is webgpu';
-  return `Training step: ${where}, ${families} (without DiffAugment) train through the compiled WebGPU step ` +
+  return `Training step: ${where}, ${families} (DiffAugment included) train through the compiled WebGPU step ` +
     `(one command buffer per step); other models and settings use tfjs kernels, and a run's log says which it got and why. ` +
     `Force with ${STEP_PATH_ENV}=compiled|tfjs.`;
 }

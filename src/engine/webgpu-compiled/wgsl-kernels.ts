@@ -6,8 +6,8 @@ import { ACT_WGSL, HEADER_WGSL, REDUCE_WGSL } from './wgsl-common.js';
  * Batch norm (training statistics) fused with its activation: one workgroup per channel; rows
  * are split into `groups` batches normalised separately (D sees real and fake as two tfjs calls,
  * here one pass over both). Keeps mean/variance for the backward pass and moves the running
- * statistics as tfjs-layers does — `updates` times per group (G's forward runs twice per tfjs
- * step with identical statistics, so the compiled step runs it once and moves the stats twice).
+ * statistics as tfjs-layers does — `updates` times per group (1 in every step today; kept as a
+ * parameter for plans where one compiled forward stands for several tfjs calls).
  */
 export const BN = {
   C: 0, R: 1, GROUPS: 2, OFF_X: 3, OFF_Y: 4, OFF_GAMMA: 5, OFF_BETA: 6, OFF_MEAN: 7, OFF_VAR: 8,
