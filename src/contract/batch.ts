@@ -5,8 +5,8 @@ export const OUTPUT_FORMATS = ['png', 'jpg', 'webp'] as const;
 
 export const BatchSpec = z.object({
   task: Task,
-  /** a run id (trained model) or a pretrained model id such as 'esrgan-slim' */
-  model: z.string().min(1).max(200),
+  /** a run id (trained model), an imported model id, a pretrained id such as 'esrgan-slim', or a model file's path (.safetensors, .onnx) */
+  model: z.string().min(1).max(4096),
   /** files, folders (recursive) and zips; empty for generate (use count) */
   inputs: z.array(UserPath).max(10_000).default([]),
   /** output folder; omitted in browser mode: outputs go to <workspace>/exports/<job>/ */

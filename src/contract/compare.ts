@@ -11,7 +11,7 @@ export type CompareTask = (typeof COMPARE_TASKS)[number];
 
 export const CompareSide = z.object({
   /** a run id, an imported model id or a pretrained name such as 'esrgan-slim' */
-  model: z.string().min(1).max(200),
+  model: z.string().min(1).max(4096),
   /** style transfer only */
   direction: z.enum(['a2b', 'b2a']).optional(),
   /** super-resolution only: picks the pretrained variant (esrgan-slim ×2/×3/×4) */

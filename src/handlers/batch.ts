@@ -1,7 +1,7 @@
 // batch:* — apply a model to files, folders and zips. The model and every setting are resolved
 // and frozen (plan.json) when the job is queued; the engine only executes the plan.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Handlers } from '../contract/api.js';
 import type { BatchReport, BatchSpec } from '../contract/batch.js';
@@ -21,6 +21,7 @@ import { getRun } from '../workspace/runs-repo.js';
 import type { RunSummary } from '../contract/runs.js';
 import type { AppContext } from './app-context.js';
 import { importedModel, resolvePretrained } from './models.js';
+import { isModelFile } from './model-import-file.js';
 import { runDir } from './runs.js';
 
 type BatchHandlers = Pick<Handlers, 'batch:start' | 'batch:report' | 'batch:exportZip'>;
@@ -46,6 +47,12 @@ export async function resolveBatchModel(ctx: AppContext, spec: Pick<BatchSpec, '
   if (taskDefinition(spec.task).pretrained) {
     const id = await resolvePretrained(spec.model, spec.scale);
     if (id) return { kind: 'pretrained', id };
+  }
+  // a model file by its path: the task's loader reads it as is (no imported copy needed)
+  if (isModelFile(spec.model)) {
+    const path = await ctx.userPath(spec.model);
+    if (!(await stat(path).catch(() => null))?.isFile()) throw new AppError('NOT_FOUND', `${path} does not exist; pass a model file, an imported model id or a run`);
+    return { kind: 'file', id: path, dir: path };
   }
   throw new AppError('NOT_FOUND', `no model "${spec.model}" for ${spec.task}; list models with \`gan-studio models\``);
 }

@@ -1,9 +1,8 @@
 // models:* and generate:* — trained runs, the pretrained ESRGANs and imported TF.js models as
 // one list; importing validates a model folder (every weight file inside it, byte counts right).
 import { existsSync } from 'node:fs';
-import { cp, lstat, mkdir, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, readdir, realpath, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../contract/api.js';
 import { parseJsonText, readJsonFile } from '../common/json-file.js';
 import { Id } from '../contract/common.js';
@@ -15,8 +14,11 @@ import type { AppContext } from './app-context.js';
 import { requireRun, runDir, runFolderFacts } from './runs.js';
 import { copyTreeFile, MAX_SIDECAR_BYTES, readTreeFile, validateModelFolder, type ModelFile } from './model-folder.js';
 import { zipFiles } from '../common/zip-files.js';
+import { writeFileDurable } from '../common/durable-write.js';
+import { importModelFile, installModel, isModelFile, SIDECAR_FILE } from './model-import-file.js';
+import { onnxExportFiles } from './onnx-import.js';
 
-type ModelsHandlers = Pick<Handlers, 'models:list' | 'models:import' | 'models:export' | 'generate:images' | 'generate:interpolate'>;
+type ModelsHandlers = Pick<Handlers, 'models:list' | 'models:import' | 'models:update' | 'models:export' | 'generate:images' | 'generate:interpolate'>;
 
 // lazy: the catalog module loads tfjs, which listing runs and imports does not need
 const pretrained = () => import('../models/pretrained/catalog.js');
@@ -36,8 +38,6 @@ export async function resolvePretrained(model: string, scale?: number): Promise<
   return (await pretrained()).resolvePretrainedId(model, scale);
 }
 
-const SIDECAR_FILE = 'sidecar.json';
-
 /** null when there is no imported model `id`; a damaged sidecar is an error naming it. */
 export async function importedModel(ctx: AppContext, id: string): Promise<{ dir: string; info: ModelInfo } | null> {
   if (!/^[A-Za-z0-9._-]+$/.test(id)) return null;
@@ -53,8 +53,10 @@ export async function importedModel(ctx: AppContext, id: string): Promise<{ dir:
     return {
       dir,
       info: {
-        id, name: side.name ?? id, source: 'imported', task: side.task, family: 'tfjs', ...(side.scale ? { scale: side.scale } : {}), ...(side.size ? { size: side.size } : {}),
+        id, name: side.name ?? id, source: 'imported', task: side.task, family: side.architecture?.type ?? side.format ?? 'tfjs',
+        ...(side.scale ? { scale: side.scale } : {}), ...(side.size ? { size: side.size } : {}),
         bytes: await folderBytes(dir), createdAt: side.importedAt ?? null, ...(side.licence ? { licence: side.licence } : {}),
+        format: side.format ?? 'tfjs', ...(side.architecture ? { architecture: side.architecture.summary } : {}), ...(side.sourceFile ? { sourceFile: side.sourceFile } : {}),
       },
     };
   } catch {
@@ -93,14 +95,15 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       }
       const shipped = (await pretrained()).pretrainedModelInfos();
       const imported: ModelInfo[] = [];
-      for (const name of (await readdir(ws.layout.models).catch(() => [] as string[])).sort()) {
+      // dot-folders are imports still being assembled (model-import-file.ts)
+      for (const name of (await readdir(ws.layout.models).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort()) {
         // one damaged sidecar must not hide every other model: models:get names its problem
         const m = await importedModel(ctx, name).catch(() => null);
         if (m) imported.push(m.info);
       }
       return [...trained, ...shipped, ...imported];
     },
-    'models:import': async ({ path, sidecar }) => {
+    'models:import': async ({ path, sidecar, name, licence }) => {
       // the path as given may not be a link (checked before userPath resolves it to a real path)
       if ((await lstat(resolve(path)).catch(() => null))?.isSymbolicLink()) {
         throw new AppError('MODEL_INVALID', `${path} is a link; import the folder it points to, or a copy — links are never followed into a model`);
@@ -108,16 +111,20 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       const src = await ctx.userPath(path);
       const st = await lstat(src).catch(() => null);
       if (!st) throw new AppError('NOT_FOUND', `${src} does not exist`);
+      if (st.isFile() && isModelFile(src)) {
+        const id = await importModelFile(ctx, src, { ...(name ? { name } : {}), ...(licence ? { licence } : {}), ...(sidecar ? { given: sidecar } : {}) });
+        return (await importedModel(ctx, id))!.info;
+      }
       // every read below is relative to the folder's real path and refuses links inside it
       const folder = await realpath(st.isDirectory() ? src : dirname(src));
       let side = sidecar;
       if (!side) {
-        for (const name of ['gan-studio.json', SIDECAR_FILE]) {
-          const read = await readTreeFile(folder, name, MAX_SIDECAR_BYTES);
+        for (const file of ['gan-studio.json', SIDECAR_FILE]) {
+          const read = await readTreeFile(folder, file, MAX_SIDECAR_BYTES);
           if (read === null) continue;
-          const json = parseJsonText(read.text, join(folder, name), { what: 'model sidecar', fix: 'fix the JSON (names and strings in double quotes, no trailing commas), or delete it and pass --task and --scale', code: 'MODEL_INVALID' });
+          const json = parseJsonText(read.text, join(folder, file), { what: 'model sidecar', fix: 'fix the JSON (names and strings in double quotes, no trailing commas), or delete it and pass --task and --scale', code: 'MODEL_INVALID' });
           const parsed = ModelSidecar.safeParse(json);
-          if (!parsed.success) throw new AppError('MODEL_INVALID', `${join(folder, name)} is not a valid sidecar: ${parsed.error.issues[0]?.message}`);
+          if (!parsed.success) throw new AppError('MODEL_INVALID', `${join(folder, file)} is not a valid sidecar: ${parsed.error.issues[0]?.message}`);
           side = parsed.data;
           break;
         }
@@ -125,20 +132,28 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       if (!side) {
         throw new AppError('INVALID_ARGUMENT', `${folder} has no sidecar (gan-studio.json: task, scale, input range); pass --task and --scale, or add the file`);
       }
-      const files = await modelFiles(folder, side);
-      const id = `${(side.name ?? basename(folder)).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'model'}-${randomUUID().slice(0, 6)}`;
-      const dest = join(ws.layout.models, id);
-      await mkdir(dest, { recursive: true });
-      try {
-        for (const f of files) await copyTreeFile(folder, f, dest);
-        await writeFile(join(dest, SIDECAR_FILE), JSON.stringify({ ...side, importedAt: Date.now() }, null, 2));
-      } catch (error) {
-        await rm(dest, { recursive: true, force: true });
-        throw error;
-      }
+      side = { ...side, ...(name ? { name } : {}), ...(licence ? { licence } : {}) };
+      // an ONNX export (models export --format onnx) holds model.onnx files instead of model.json
+      const files = (await onnxExportFiles(folder, side)) ?? (await modelFiles(folder, side));
+      const id = await installModel(ctx, side, basename(folder), async (temp) => {
+        for (const f of files) await copyTreeFile(folder, f, temp);
+      });
       return (await importedModel(ctx, id))!.info;
     },
-    'models:export': async ({ id: ref, out, checkpoint, zip }) => {
+    'models:update': async ({ id, name, licence }) => {
+      const model = await importedModel(ctx, id);
+      if (!model) throw new AppError('NOT_FOUND', `no imported model ${id}; only imported models have an editable card (\`gan-studio models\` lists them)`);
+      const path = join(model.dir, SIDECAR_FILE);
+      const side = await readJsonFile<Record<string, unknown>>(path, { what: 'imported model sidecar', fix: `import the model again`, code: 'MODEL_INVALID' });
+      if (name !== undefined) side.name = name;
+      if (licence !== undefined) {
+        if (licence.trim()) side.licence = licence.trim();
+        else delete side.licence;
+      }
+      await writeFileDurable(path, JSON.stringify(side, null, 2));
+      return (await importedModel(ctx, id))!.info;
+    },
+    'models:export': async ({ id: ref, out, checkpoint, zip, format }) => {
       // an imported or pretrained model by its id, else a run by id, unique name or folder
       const plainId = Id.safeParse(ref).success;
       const imported = plainId ? await importedModel(ctx, ref) : null;
@@ -147,6 +162,9 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       // never into an existing folder: an explicit --out must be new; the default picks a free name
       const dest = out ? await ctx.userPath(out, 'file') : freeName(join(ws.layout.exports, `model-${id}`));
       if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} already exists; export never overwrites — pick a new folder name`);
+      if (format === 'onnx' && (imported || pre)) {
+        throw new AppError('INVALID_ARGUMENT', `${ref} is ${imported ? 'an imported' : 'a pretrained'} model; ONNX export writes trained runs — export it without --format onnx`);
+      }
       if (imported) {
         await cp(imported.dir, dest, { recursive: true, errorOnExist: true, force: false });
       } else if (pre) {
@@ -159,7 +177,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
         // tfjs work: on the engine process, like every other model task
         const job = jobs.submit({
           kind: 'export', title: `export ${run.name}`, task: 'export-model',
-          input: { runId: id, runDir: runDir(ctx, id), dest, name: run.name, ...(checkpoint ? { checkpoint } : {}) },
+          input: { runId: id, runDir: runDir(ctx, id), dest, name: run.name, ...(checkpoint ? { checkpoint } : {}), ...(format ? { format } : {}) },
         });
         const settled = await jobs.settled(job.id);
         if (settled.state !== 'done') throw new AppError(settled.error?.code ?? 'CANCELLED', settled.error?.message ?? `export ${settled.state}`);

@@ -3,14 +3,16 @@
 // kept (thick takes seconds to load) until another one is asked for.
 import type * as tf from '@tensorflow/tfjs';
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import { loadPretrained, resolvePretrainedId } from '../models/pretrained/catalog.js';
 import { checkpointsDir } from '../training/checkpoint.js';
 import { loadModelForInference } from '../training/load-model.js';
 import { defaultBytesPerInputPixel } from './tiling.js';
 import { importedUpscaler, isImportedModelFolder } from './imported-model.js';
+import { onnxUpscaler } from './onnx-predictors.js';
 import type { Upscaler } from './predictors.js';
+import { safetensorsUpscaler } from './community-upscaler.js';
 
 /** Anything that maps a low-resolution batch to a high-resolution one. */
 export type { Upscaler };
@@ -63,13 +65,20 @@ export async function runUpscaler(runDir: string, checkpoint?: string): Promise<
 
 let cached: { key: string; upscaler: Upscaler } | null = null;
 
+/** Model files `--model` may name directly, by extension (an imported copy is not needed). */
+export const UPSCALER_FILE_LOADERS: Record<string, (path: string) => Promise<Upscaler>> = {
+  '.safetensors': (path) => safetensorsUpscaler(path),
+  '.onnx': (path) => onnxUpscaler(path),
+};
+
 async function cacheKey(model: string, scale?: number): Promise<{ key: string; pretrained: string | null }> {
   const pretrained = resolvePretrainedId(model, scale);
   if (pretrained) return { key: `pretrained:${pretrained}`, pretrained };
   const dir = resolve(model);
   const info = await stat(dir).catch(() => null);
+  if (info?.isFile() && extname(dir).toLowerCase() in UPSCALER_FILE_LOADERS) return { key: `file:${dir}:${info.mtimeMs}:${info.size}`, pretrained: null };
   if (!info?.isDirectory()) {
-    throw new AppError('NOT_FOUND', `--model ${model}: no such run folder, and not a pretrained model (esrgan-slim, esrgan-medium, esrgan-thick)`);
+    throw new AppError('NOT_FOUND', `--model ${model}: no such run folder or model file (.safetensors, .onnx), and not a pretrained model (esrgan-slim, esrgan-medium, esrgan-thick)`);
   }
   // A run still training gets new checkpoints: the key changes with its `latest` pointer.
   const latest = await stat(join(checkpointsDir(dir), 'latest')).catch(() => null);
@@ -81,9 +90,11 @@ export async function loadUpscaler(model: string, scale?: number): Promise<Upsca
   const { key, pretrained } = await cacheKey(model, scale);
   if (cached?.key === key) return cached.upscaler;
   releaseUpscalers();
-  // a folder is a run (checkpoints) or an imported TF.js model (models import / models export)
+  // a model file (.safetensors); a folder is a run (checkpoints) or an imported model (models import / models export)
+  const fileLoader = key.startsWith('file:') ? UPSCALER_FILE_LOADERS[extname(model).toLowerCase()] : undefined;
   const upscaler = pretrained ? await pretrainedUpscaler(pretrained)
-    : (await isImportedModelFolder(resolve(model))) ? await importedUpscaler(resolve(model)) : await runUpscaler(resolve(model));
+    : fileLoader ? await fileLoader(resolve(model))
+      : (await isImportedModelFolder(resolve(model))) ? await importedUpscaler(resolve(model)) : await runUpscaler(resolve(model));
   cached = { key, upscaler };
   return upscaler;
 }

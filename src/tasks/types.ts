@@ -32,9 +32,10 @@ export type SourceBuilder = (ws: Workspace | null, spec: ResolvedSpec, args: Sou
 
 /** The model a batch uses, resolved by the host when queued. */
 export interface BatchModel {
-  kind: 'run' | 'pretrained' | 'imported';
+  /** `file`: a model file named by its path (.safetensors, .onnx), run without an imported copy */
+  kind: 'run' | 'pretrained' | 'imported' | 'file';
   id: string;
-  /** run folder or imported model folder */
+  /** run folder, imported model folder, or the model file's path */
   dir?: string;
 }
 
