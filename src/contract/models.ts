@@ -65,6 +65,12 @@ export const ModelSidecar = z.object({
 }).strict();
 export type ModelSidecar = z.infer<typeof ModelSidecar>;
 
+/** The graph file of an ONNX model folder (an export, or an imported .onnx file); CycleGAN: one per direction's subfolder. */
+export const ONNX_MODEL_FILE = 'model.onnx';
+
+export const ExportFormat = z.enum(['tfjs', 'onnx']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
 export const modelsMethods = {
   'models:list': method<ModelInfo[]>()(Empty),
   /**
@@ -79,8 +85,14 @@ export const modelsMethods = {
   'models:update': method<ModelInfo>()(
     z.object({ id: z.string().regex(/^[A-Za-z0-9._-]+$/).max(200), name: z.string().min(1).max(120).optional(), licence: z.string().max(200).optional() }).strict(),
   ),
-  /** `zip`: also pack the folder as `<path>.zip` (browser mode downloads that) */
-  'models:export': method<{ path: string; zip?: string }>()(z.object({ id: RunRefText, out: UserPath.optional(), checkpoint: CheckpointName.optional(), zip: z.boolean().optional() }).strict()),
+  /**
+   * `zip`: also pack the folder as `<path>.zip` (browser mode downloads that). `format`: 'tfjs'
+   * (default: TF.js layers models) or 'onnx' (a trained run's networks as model.onnx, NCHW float32
+   * images in [0, 1]; README "Using an exported model elsewhere")
+   */
+  'models:export': method<{ path: string; zip?: string }>()(z.object({
+    id: RunRefText, out: UserPath.optional(), checkpoint: CheckpointName.optional(), zip: z.boolean().optional(), format: ExportFormat.optional(),
+  }).strict()),
 };
 
 export const generateMethods = {

@@ -7,7 +7,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../contract/errors.js';
-import type { ModelSidecar } from '../contract/models.js';
+import { ONNX_MODEL_FILE, type ModelSidecar } from '../contract/models.js';
 import { architectureParams, describeArchitecture, detectArchitecture } from '../models/community/architecture.js';
 import { parseSafetensors, readModelFileBytes, tensorValues } from '../models/community/safetensors.js';
 import type { AppContext } from './app-context.js';
@@ -17,6 +17,8 @@ export const SIDECAR_FILE = 'sidecar.json';
 export interface FileImportOptions {
   name?: string;
   licence?: string;
+  /** what the import form or --task / --input-range said (an .onnx file's range, when its metadata has none) */
+  given?: ModelSidecar;
 }
 
 /** What an importer hands back: the files to store (by their name in the model folder) and the sidecar. */
@@ -67,12 +69,23 @@ async function refusePickle(path: string): Promise<PreparedModel> {
   throw new AppError('UNSUPPORTED_FORMAT', `${path} is a PyTorch pickle, which can run code when it is loaded; convert it to .safetensors and import that:\n  ${pickleConversionCommand(path)}`);
 }
 
-/**
- * Importers by extension. The `.onnx` entry is the ONNX module's (#24); until it lands the
- * extension is refused with a reason.
- */
+/** An image-to-image .onnx graph: checked, probed for its scale and layout by ONNX Runtime (onnx-import.ts). */
+async function prepareOnnx(path: string, opts: FileImportOptions): Promise<PreparedModel> {
+  const { onnxSidecar } = await import('./onnx-import.js');
+  const sidecar = await onnxSidecar(path, opts.given);
+  return {
+    files: [{ name: ONNX_MODEL_FILE, bytes: await readModelFileBytes(path) }],
+    sidecar: {
+      ...sidecar, name: opts.name ?? sidecar.name, ...(opts.licence ? { licence: opts.licence } : {}),
+      format: 'onnx', file: ONNX_MODEL_FILE, sourceFile: basename(path),
+    },
+  };
+}
+
+/** Importers by extension. */
 export const FILE_IMPORTERS: Record<string, FileImporter> = {
   '.safetensors': prepareSafetensors,
+  '.onnx': prepareOnnx,
   '.pth': refusePickle,
   '.pt': refusePickle,
   '.ckpt': refusePickle,
@@ -81,7 +94,7 @@ export const FILE_IMPORTERS: Record<string, FileImporter> = {
 
 /** True when `path` names a weights file (by extension) rather than a TF.js folder or model.json. */
 export function isModelFile(path: string): boolean {
-  return extname(path).toLowerCase() in FILE_IMPORTERS || extname(path).toLowerCase() === '.onnx';
+  return extname(path).toLowerCase() in FILE_IMPORTERS;
 }
 
 /** A folder name for a new model: its name slugged, plus a short random suffix. */

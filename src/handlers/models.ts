@@ -16,6 +16,7 @@ import { copyTreeFile, MAX_SIDECAR_BYTES, readTreeFile, validateModelFolder, typ
 import { zipFiles } from '../common/zip-files.js';
 import { writeFileDurable } from '../common/durable-write.js';
 import { importModelFile, installModel, isModelFile, SIDECAR_FILE } from './model-import-file.js';
+import { onnxExportFiles } from './onnx-import.js';
 
 type ModelsHandlers = Pick<Handlers, 'models:list' | 'models:import' | 'models:update' | 'models:export' | 'generate:images' | 'generate:interpolate'>;
 
@@ -111,7 +112,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       const st = await lstat(src).catch(() => null);
       if (!st) throw new AppError('NOT_FOUND', `${src} does not exist`);
       if (st.isFile() && isModelFile(src)) {
-        const id = await importModelFile(ctx, src, { ...(name ? { name } : {}), ...(licence ? { licence } : {}) });
+        const id = await importModelFile(ctx, src, { ...(name ? { name } : {}), ...(licence ? { licence } : {}), ...(sidecar ? { given: sidecar } : {}) });
         return (await importedModel(ctx, id))!.info;
       }
       // every read below is relative to the folder's real path and refuses links inside it
@@ -132,7 +133,8 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
         throw new AppError('INVALID_ARGUMENT', `${folder} has no sidecar (gan-studio.json: task, scale, input range); pass --task and --scale, or add the file`);
       }
       side = { ...side, ...(name ? { name } : {}), ...(licence ? { licence } : {}) };
-      const files = await modelFiles(folder, side);
+      // an ONNX export (models export --format onnx) holds model.onnx files instead of model.json
+      const files = (await onnxExportFiles(folder, side)) ?? (await modelFiles(folder, side));
       const id = await installModel(ctx, side, basename(folder), async (temp) => {
         for (const f of files) await copyTreeFile(folder, f, temp);
       });
@@ -151,7 +153,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       await writeFileDurable(path, JSON.stringify(side, null, 2));
       return (await importedModel(ctx, id))!.info;
     },
-    'models:export': async ({ id: ref, out, checkpoint, zip }) => {
+    'models:export': async ({ id: ref, out, checkpoint, zip, format }) => {
       // an imported or pretrained model by its id, else a run by id, unique name or folder
       const plainId = Id.safeParse(ref).success;
       const imported = plainId ? await importedModel(ctx, ref) : null;
@@ -160,6 +162,9 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       // never into an existing folder: an explicit --out must be new; the default picks a free name
       const dest = out ? await ctx.userPath(out, 'file') : freeName(join(ws.layout.exports, `model-${id}`));
       if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} already exists; export never overwrites — pick a new folder name`);
+      if (format === 'onnx' && (imported || pre)) {
+        throw new AppError('INVALID_ARGUMENT', `${ref} is ${imported ? 'an imported' : 'a pretrained'} model; ONNX export writes trained runs — export it without --format onnx`);
+      }
       if (imported) {
         await cp(imported.dir, dest, { recursive: true, errorOnExist: true, force: false });
       } else if (pre) {
@@ -172,7 +177,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
         // tfjs work: on the engine process, like every other model task
         const job = jobs.submit({
           kind: 'export', title: `export ${run.name}`, task: 'export-model',
-          input: { runId: id, runDir: runDir(ctx, id), dest, name: run.name, ...(checkpoint ? { checkpoint } : {}) },
+          input: { runId: id, runDir: runDir(ctx, id), dest, name: run.name, ...(checkpoint ? { checkpoint } : {}), ...(format ? { format } : {}) },
         });
         const settled = await jobs.settled(job.id);
         if (settled.state !== 'done') throw new AppError(settled.error?.code ?? 'CANCELLED', settled.error?.message ?? `export ${settled.state}`);

@@ -15,6 +15,7 @@ import '../models/index.js'; // registers our families' custom layers (pixel shu
 import { registerEsrganCustomLayers } from '../models/pretrained/custom-layers.js';
 import { loadLayersModelFromDir } from '../models/pretrained/layers-loader.js';
 import type { Stylizer, Upscaler } from './predictors.js';
+import { onnxFilesIn, onnxStylizer, onnxUpscaler, type StoredRanges } from './onnx-predictors.js';
 import { safetensorsUpscaler } from './community-upscaler.js';
 
 /** Sidecar names: the copy `models import` keeps, then the one `models export` writes. */
@@ -49,6 +50,11 @@ async function loadNet(dir: string): Promise<tf.LayersModel> {
   return loadLayersModelFromDir(dir);
 }
 
+/** The value ranges an import stored (an ONNX graph's own metadata_props come first). */
+function ranges(side: ModelSidecar): StoredRanges {
+  return { inputRange: side.inputRange, ...(side.outputRange ? { outputRange: side.outputRange } : {}) };
+}
+
 function requireTask(dir: string, side: ModelSidecar, task: ModelSidecar['task'], use: string): void {
   if (side.task !== task) throw new AppError('INVALID_ARGUMENT', `${dir} is an imported ${side.task} model; ${use} needs a ${task} model`);
 }
@@ -62,6 +68,8 @@ export async function importedUpscaler(dir: string): Promise<Upscaler> {
   requireTask(dir, side, 'superres', 'upscaling');
   // one weights file (.safetensors) instead of a TF.js folder: its own network builder
   if (side.format === 'safetensors') return safetensorsUpscaler(join(dir, side.file ?? 'model.safetensors'), `imported:${dir}`);
+  const onnx = await onnxFilesIn(dir);
+  if (onnx?.a2b) return onnxUpscaler(onnx.a2b, ranges(side), side.scale);
   if (!side.scale) throw new AppError('MODEL_INVALID', `${dir}: the sidecar gives no scale; import it again with --scale`);
   const net = await loadNet(dir);
   const shape = net.inputs[0]?.shape;
@@ -101,6 +109,8 @@ export async function importedStylizer(dir: string): Promise<Stylizer> {
   const side = await readImportedSidecar(dir);
   requireTask(dir, side, 'cyclegan', 'style transfer');
   const folders = side.directions ?? { a2b: 'a2b', b2a: 'b2a' };
+  const onnx = await onnxFilesIn(dir, side.directions);
+  if (onnx) return onnxStylizer(dir, onnx, ranges(side));
   const a2b = await loadNet(join(dir, folders.a2b));
   let b2a: tf.LayersModel;
   try {

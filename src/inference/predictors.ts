@@ -14,6 +14,10 @@ export interface Upscaler {
   channels: 1 | 3;
   bytesPerInputPixel?: number;
   predict(x: tf.Tensor4D): tf.Tensor4D;
+  /** a model that runs outside tfjs (ONNX Runtime): the tiler awaits this instead of predict */
+  predictAsync?(x: tf.Tensor4D): Promise<tf.Tensor4D>;
+  /** a graph with a fixed input size: tiles are never larger than this edge */
+  maxTile?: number;
   dispose(): void;
 }
 
@@ -24,4 +28,11 @@ export interface Stylizer {
   /** working bytes per pixel at full resolution (for the tile size) */
   bytesPerPixel: number;
   checkpoint: string;
+  /**
+   * A model that runs outside tfjs (ONNX Runtime) translates here, [-1, 1] in and out; `model` is
+   * then only disposed. Either direction may be missing from a one-graph model (the loader says).
+   */
+  translateAsync?(images: tf.Tensor4D, direction: 'a2b' | 'b2a'): Promise<tf.Tensor4D>;
+  /** a graph with a fixed input size: tiles are never larger than this edge */
+  maxTile?: number;
 }

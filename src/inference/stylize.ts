@@ -9,11 +9,12 @@ import { AppError } from '../contract/errors.js';
 import type { TaskContext } from '../common/reporter.js';
 import { loadModelForInference } from '../training/load-model.js';
 import { importedStylizer, isImportedModelFolder } from './imported-model.js';
+import { isOnnxPath, onnxStylizer } from './onnx-predictors.js';
 import type { Stylizer } from './predictors.js';
 import { isCycleGanModel, type Direction } from '../models/cyclegan/model.js';
 import { decodeImage, encodeImage, inspectInputImage, type OutputFormat, type RawImage } from '../data/image-io.js';
 import { writeFileDurable } from '../common/durable-write.js';
-import { runTiled } from './tiling.js';
+import { runTiled, type TileFn } from './tiling.js';
 
 export const STYLIZE_MAX_INPUT_PIXELS = 16_777_216;
 
@@ -27,6 +28,7 @@ export function loadStylizer(runDir: string, checkpoint?: string): Promise<Styli
   let entry = cache.get(key);
   if (!entry) {
     entry = (async () => {
+      if (isOnnxPath(runDir)) return onnxStylizer(resolve(runDir), { a2b: resolve(runDir) }); // an .onnx file by path
       if (await isImportedModelFolder(resolve(runDir))) return importedStylizer(resolve(runDir)); // models import / export
       const loaded = await loadModelForInference(resolve(runDir), { checkpoint, networks: ['G_AB', 'G_BA'] });
       if (!isCycleGanModel(loaded.model)) {
@@ -82,8 +84,21 @@ export async function stylizeImage(stylizer: Stylizer, img: RawImage, opts: Styl
   const budget = opts.memoryBudgetBytes ?? 512 * 1024 * 1024;
   const fitsWhole = width * height * stylizer.bytesPerPixel <= budget;
   let translated: tf.Tensor3D;
+  const translate = stylizer.translateAsync?.bind(stylizer);
+  const tiled = (fn: TileFn, tile: number | undefined) => runTiled(rgb, fn, {
+    scale: 1,
+    tile: stylizer.maxTile ? Math.min(tile ?? stylizer.maxTile, stylizer.maxTile) : tile,
+    memoryBudgetBytes: budget,
+    bytesPerInputPixel: stylizer.bytesPerPixel,
+    signal: ctx.signal,
+    onTile: (done, total) => ctx.report.progress({ done, total, unit: 'tile' }),
+    onTileShrink: (from, to) => ctx.report.log('warn', `out of memory at ${from}px tiles; retrying at ${to}px`),
+  });
   try {
-    if (!opts.tile && fitsWhole) {
+    if (translate) {
+      // ONNX Runtime: one tile covering the whole image when it fits, as below
+      translated = await tiled({ runAsync: (t) => translate(t, opts.direction) }, opts.tile ?? (fitsWhole ? Math.max(width, height) : undefined));
+    } else if (!opts.tile && fitsWhole) {
       if (ctx.signal.aborted) throw ctx.signal.reason ?? new AppError('CANCELLED', 'cancelled');
       translated = tf.tidy(() => {
         const out = stylizer.model.translateAnySize(rgb.expandDims(0) as tf.Tensor4D, opts.direction);
@@ -91,15 +106,7 @@ export async function stylizeImage(stylizer: Stylizer, img: RawImage, opts: Styl
       });
       ctx.report.progress({ done: 1, total: 1, unit: 'tile' });
     } else {
-      translated = await runTiled(rgb, (tile) => stylizer.model.translateAnySize(tile, opts.direction), {
-        scale: 1,
-        tile: opts.tile,
-        memoryBudgetBytes: budget,
-        bytesPerInputPixel: stylizer.bytesPerPixel,
-        signal: ctx.signal,
-        onTile: (done, total) => ctx.report.progress({ done, total, unit: 'tile' }),
-        onTileShrink: (from, to) => ctx.report.log('warn', `out of memory at ${from}px tiles; retrying at ${to}px`),
-      });
+      translated = await tiled((tile) => stylizer.model.translateAnySize(tile, opts.direction), opts.tile);
     }
   } finally {
     rgb.dispose();

@@ -84,12 +84,38 @@ export function isOutOfMemory(error: unknown): boolean {
 }
 
 /**
- * `image` is [H, W, C]; `fn` maps a [1, h, w, C] tile to [1, h·scale, w·scale, C'] (it may allocate
- * freely: each call runs inside tf.tidy). Returns [H·scale, W·scale, C']; the caller disposes it.
+ * What maps a [1, h, w, C] tile to [1, h·scale, w·scale, C']: a synchronous tfjs function (it may
+ * allocate freely: each call runs inside tf.tidy), or an asynchronous one (ONNX Runtime) that
+ * returns a tensor the tiler disposes and frees everything else itself.
  */
+export type TileFn = ((tile: tf.Tensor4D) => tf.Tensor4D) | { runAsync: (tile: tf.Tensor4D) => Promise<tf.Tensor4D> };
+
+async function applyTileFn(fn: TileFn, input: tf.Tensor4D): Promise<tf.Tensor4D> {
+  return typeof fn === 'function' ? tf.tidy(() => fn(input)) : fn.runAsync(input);
+}
+
+/** Runs `fn` on a tile made by `make` (freed afterwards) and checks the result's size. */
+async function runOne(fn: TileFn, make: () => tf.Tensor4D, h: number, w: number, scale: number): Promise<tf.Tensor4D> {
+  const input = tf.tidy(make);
+  let y: tf.Tensor4D;
+  try {
+    y = await applyTileFn(fn, input);
+  } finally {
+    input.dispose();
+  }
+  try {
+    checkShape(y, h, w, scale);
+  } catch (error) {
+    y.dispose();
+    throw error;
+  }
+  return y;
+}
+
+/** `image` is [H, W, C]; returns [H·scale, W·scale, C'] through `fn`, tile by tile; the caller disposes it. */
 export async function runTiled(
   image: tf.Tensor3D,
-  fn: (tile: tf.Tensor4D) => tf.Tensor4D,
+  fn: TileFn,
   opts: TileOptions,
 ): Promise<tf.Tensor3D> {
   const scale = opts.scale;
@@ -114,7 +140,7 @@ export async function runTiled(
   }
 }
 
-async function runWithTile(image: tf.Tensor3D, fn: (tile: tf.Tensor4D) => tf.Tensor4D, opts: TileOptions, tile: number): Promise<tf.Tensor3D> {
+async function runWithTile(image: tf.Tensor3D, fn: TileFn, opts: TileOptions, tile: number): Promise<tf.Tensor3D> {
   const [height, width] = image.shape;
   const scale = opts.scale;
   // Per axis: an axis covered by one tile has no neighbours, so its tile size must not shrink the other's overlap.
@@ -145,11 +171,9 @@ async function runWithTile(image: tf.Tensor3D, fn: (tile: tf.Tensor4D) => tf.Ten
   // A single tile is the whole image: no blending, output is exactly the model's.
   if (total === 1) {
     if (opts.signal?.aborted) throw opts.signal.reason ?? new AppError('CANCELLED', 'cancelled');
-    const out = tf.tidy(() => {
-      const y = fn(image.expandDims(0) as tf.Tensor4D);
-      checkShape(y, tileH, tileW, scale);
-      return y.squeeze([0]) as tf.Tensor3D;
-    });
+    const y = await runOne(fn, () => image.expandDims(0) as tf.Tensor4D, tileH, tileW, scale);
+    const out = tf.tidy(() => y.squeeze([0]) as tf.Tensor3D);
+    y.dispose();
     opts.onTile?.(1, 1);
     return out;
   }
@@ -163,12 +187,7 @@ async function runWithTile(image: tf.Tensor3D, fn: (tile: tf.Tensor4D) => tf.Ten
     for (const x0 of xs) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new AppError('CANCELLED', 'cancelled');
       const wx = axisWeights(x0, tileW, width, scale, ax.margin, ax.ramp);
-      const result = tf.tidy(() => {
-        const input = tf.slice(image, [y0, x0, 0], [tileH, tileW, -1]).expandDims(0) as tf.Tensor4D;
-        const y = fn(input);
-        checkShape(y, tileH, tileW, scale);
-        return y;
-      });
+      const result = await runOne(fn, () => tf.slice(image, [y0, x0, 0], [tileH, tileW, -1]).expandDims(0) as tf.Tensor4D, tileH, tileW, scale);
       let values: Float32Array;
       try {
         values = (await result.data()) as Float32Array;

@@ -8,7 +8,7 @@ import { AppError } from '../contract/errors.js';
 import type { TaskContext } from '../common/reporter.js';
 import { decodeImage, encodeImage, inspectInputImage, type OutputFormat, type RawImage } from '../data/image-io.js';
 import { writeFileDurable } from '../common/durable-write.js';
-import { defaultBytesPerInputPixel, runTiled } from './tiling.js';
+import { defaultBytesPerInputPixel, runTiled, type TileFn } from './tiling.js';
 import { loadUpscaler, type Upscaler } from './upscalers.js';
 
 export { loadUpscaler, releaseUpscalers, pretrainedUpscaler, isPretrainedModel, type Upscaler } from './upscalers.js';
@@ -50,6 +50,28 @@ async function resizeAlpha(alpha: Uint8Array, width: number, height: number, sca
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
+/** A gray model sees each colour channel of a colour tile separately. */
+function tileFunction(model: Upscaler): TileFn {
+  const split = (tile: tf.Tensor4D) => model.channels === 1 && tile.shape[3] === 3;
+  const predictAsync = model.predictAsync?.bind(model);
+  if (predictAsync) {
+    return {
+      runAsync: async (tile) => {
+        if (!split(tile)) return predictAsync(tile);
+        const channels = tf.split(tile, 3, 3) as tf.Tensor4D[];
+        const parts: tf.Tensor4D[] = [];
+        try {
+          for (const c of channels) parts.push(await predictAsync(c));
+          return tf.concat(parts, 3) as tf.Tensor4D;
+        } finally {
+          tf.dispose([...channels, ...parts]);
+        }
+      },
+    };
+  }
+  return (tile) => (split(tile) ? tf.concat(tf.split(tile, 3, 3).map((c) => model.predict(c as tf.Tensor4D)), 3) as tf.Tensor4D : model.predict(tile));
+}
+
 /**
  * Upscales colour through `model` in tiles; returns uint8 pixels with the input's channel layout
  * (gray stays gray, alpha is kept). `ctx.report.progress` gets one tick per tile.
@@ -72,16 +94,10 @@ export async function upscaleImage(model: Upscaler, input: RawImage | tf.Tensor3
   });
   const upscaled = await runTiled(
     modelInput,
-    (tile) => {
-      if (model.channels === 1 && tile.shape[3] === 3) {
-        const parts = tf.split(tile, 3, 3).map((c) => model.predict(c as tf.Tensor4D));
-        return tf.concat(parts, 3) as tf.Tensor4D;
-      }
-      return model.predict(tile);
-    },
+    tileFunction(model),
     {
       scale,
-      tile: opts.tile,
+      tile: model.maxTile ? Math.min(opts.tile ?? model.maxTile, model.maxTile) : opts.tile,
       overlap: opts.overlap,
       memoryBudgetBytes: opts.memoryBudgetBytes,
       bytesPerInputPixel: model.bytesPerInputPixel ?? defaultBytesPerInputPixel(scale),

@@ -10,6 +10,7 @@ import { checkpointsDir } from '../training/checkpoint.js';
 import { loadModelForInference } from '../training/load-model.js';
 import { defaultBytesPerInputPixel } from './tiling.js';
 import { importedUpscaler, isImportedModelFolder } from './imported-model.js';
+import { onnxUpscaler } from './onnx-predictors.js';
 import type { Upscaler } from './predictors.js';
 import { safetensorsUpscaler } from './community-upscaler.js';
 
@@ -67,6 +68,7 @@ let cached: { key: string; upscaler: Upscaler } | null = null;
 /** Model files `--model` may name directly, by extension (an imported copy is not needed). */
 export const UPSCALER_FILE_LOADERS: Record<string, (path: string) => Promise<Upscaler>> = {
   '.safetensors': (path) => safetensorsUpscaler(path),
+  '.onnx': (path) => onnxUpscaler(path),
 };
 
 async function cacheKey(model: string, scale?: number): Promise<{ key: string; pretrained: string | null }> {
@@ -76,7 +78,7 @@ async function cacheKey(model: string, scale?: number): Promise<{ key: string; p
   const info = await stat(dir).catch(() => null);
   if (info?.isFile() && extname(dir).toLowerCase() in UPSCALER_FILE_LOADERS) return { key: `file:${dir}:${info.mtimeMs}:${info.size}`, pretrained: null };
   if (!info?.isDirectory()) {
-    throw new AppError('NOT_FOUND', `--model ${model}: no such run folder or model file (.safetensors), and not a pretrained model (esrgan-slim, esrgan-medium, esrgan-thick)`);
+    throw new AppError('NOT_FOUND', `--model ${model}: no such run folder or model file (.safetensors, .onnx), and not a pretrained model (esrgan-slim, esrgan-medium, esrgan-thick)`);
   }
   // A run still training gets new checkpoints: the key changes with its `latest` pointer.
   const latest = await stat(join(checkpointsDir(dir), 'latest')).catch(() => null);

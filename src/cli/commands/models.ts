@@ -5,7 +5,7 @@ import { call, print, table, withApp } from '../app-client.js';
 export const modelsCommand: Command = {
   name: 'models',
   summary: 'List models; import .safetensors / .onnx files and TF.js folders; export models',
-  usage: 'gan-studio models [list|import FILE.safetensors|FILE.onnx|DIR [--name NAME] [--licence TEXT] [--task T --scale S --input-range LO,HI]|export RUN [--out NEW_DIR] [--checkpoint step-N|best] [--zip]] [--json]',
+  usage: 'gan-studio models [list|import FILE.safetensors|FILE.onnx|DIR [--name NAME] [--licence TEXT] [--task T --scale S --input-range LO,HI]|export RUN [--format tfjs|onnx] [--out NEW_DIR] [--checkpoint step-N|best] [--zip]] [--json]',
   options: {
     'task': { type: 'string' },
     'scale': { type: 'string' },
@@ -15,6 +15,7 @@ export const modelsCommand: Command = {
     'licence': { type: 'string' },
     'checkpoint': { type: 'string' },
     'zip': { type: 'boolean' },
+    'format': { type: 'string' },
   },
   async run(ctx) {
     const [action = 'list', arg] = ctx.positionals;
@@ -46,10 +47,13 @@ export const modelsCommand: Command = {
         return 0;
       }
       if (action === 'export') {
-        // a trained run: its inference network(s) as TF.js layers-model folders + gan-studio.json
+        // a trained run: its inference network(s) as TF.js layers-model folders (or model.onnx with --format onnx) + gan-studio.json
         const out = stringOpt(ctx.values, 'out');
         const checkpoint = stringOpt(ctx.values, 'checkpoint');
-        const r = await call(app, 'models:export', { id: arg, ...(out ? { out } : {}), ...(checkpoint ? { checkpoint } : {}), ...(ctx.values.zip === true ? { zip: true } : {}) });
+        const format = choiceOpt(ctx.values, 'format', ['tfjs', 'onnx'] as const);
+        const r = await call(app, 'models:export', {
+          id: arg, ...(out ? { out } : {}), ...(checkpoint ? { checkpoint } : {}), ...(ctx.values.zip === true ? { zip: true } : {}), ...(format ? { format } : {}),
+        });
         print(ctx, r, () => [`exported to ${r.path}`, ...(r.zip ? [`zip: ${r.zip}`] : [])]);
         return 0;
       }

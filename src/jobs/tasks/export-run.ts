@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../contract/errors.js';
 import type { Task } from '../../contract/common.js';
-import type { ModelSidecar } from '../../contract/models.js';
+import { ONNX_MODEL_FILE, type ModelSidecar } from '../../contract/models.js';
 import { isGeneratorModel } from '../../models/common/generator-model.js';
 import { loadModelForInference } from '../../training/load-model.js';
 import { taskDefinition } from '../../tasks/index.js';
@@ -43,6 +43,32 @@ export async function saveLayersModelToDir(net: tf.LayersModel, dir: string): Pr
   }));
 }
 
+export type ExportFormat = 'tfjs' | 'onnx';
+
+/** Writes `net` as `dir/model.onnx`: NCHW float32 images in [0, 1] (a generator: z in, image out). */
+async function writeOnnx(net: tf.LayersModel, dir: string, m: { task: Task; latent: boolean; scale?: number; direction?: string; source: string }): Promise<void> {
+  const { layersModelToOnnx, ONNX_META, OnnxExportError } = await import('../../models/onnx/export-onnx.js');
+  let bytes: Uint8Array;
+  try {
+    bytes = layersModelToOnnx(net, {
+      input: m.latent ? { kind: 'latent' } : { kind: 'image', range: [-1, 1] },
+      outputRange: [-1, 1],
+      graphName: net.name,
+      metadata: {
+        [ONNX_META.task]: m.task, [ONNX_META.source]: m.source,
+        ...(m.scale ? { [ONNX_META.scale]: String(m.scale) } : {}),
+        ...(m.direction ? { [ONNX_META.direction]: m.direction } : {}),
+        ...(m.latent ? { [ONNX_META.latentSize]: String(net.inputs[0]!.shape[1]) } : {}),
+      },
+    });
+  } catch (error) {
+    if (error instanceof OnnxExportError) throw new AppError('MODEL_INVALID', `ONNX export: ${error.message}; export it as TF.js instead (--format tfjs)`);
+    throw error;
+  }
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, ONNX_MODEL_FILE), bytes);
+}
+
 /**
  * Exports `runDir`'s latest usable checkpoint (or `checkpoint`: a step folder name or 'best')
  * into `dest`, which must not exist: everything is written to a hidden sibling first and renamed
@@ -51,11 +77,12 @@ export async function saveLayersModelToDir(net: tf.LayersModel, dir: string): Pr
 export async function exportTrainedRun(
   runDir: string,
   dest: string,
-  opts: { checkpoint?: string; runId?: string; name?: string; signal?: AbortSignal } = {},
+  opts: { checkpoint?: string; runId?: string; name?: string; signal?: AbortSignal; format?: ExportFormat } = {},
 ): Promise<ExportResult> {
   if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} already exists; export never overwrites — pick a new folder name`);
   const loaded = await loadModelForInference(runDir, { checkpoint: opts.checkpoint });
   const { model, family, spec } = loaded;
+  const onnx = opts.format === 'onnx';
   let staging: string | null = null;
   try {
     const task = taskDefinition(family.task);
@@ -70,13 +97,20 @@ export async function exportTrainedRun(
       // the run's inference swaps the EMA weights in; the export carries them (the model is ours to change: disposed below)
       const ema = net.weights.map((_, i) => extra[`ema/${network}/${i}`]);
       if (ema.length && ema.every((t) => t !== undefined)) net.setWeights(ema as tf.Tensor[]);
-      await saveLayersModelToDir(net, join(staging, folder));
+      if (onnx) {
+        const source = `${opts.runId ?? basename(runDir)}@${loaded.checkpoint}`;
+        await writeOnnx(net, join(staging, folder), { task: family.task, latent: isGeneratorModel(model), scale: task.exportSidecar(spec).scale, direction: folder || undefined, source });
+      } else {
+        await saveLayersModelToDir(net, join(staging, folder));
+      }
     }
+    // an ONNX graph speaks [0, 1] images (its metadata_props say so too); TF.js keeps the run's [-1, 1]
+    const range: [number, number] = onnx ? [0, 1] : [-1, 1];
     const sidecar: ModelSidecar = {
       task: family.task,
       name: `${opts.name ?? basename(runDir)} (step ${loaded.step})`,
-      inputRange: [-1, 1],
-      outputRange: [-1, 1],
+      inputRange: range,
+      outputRange: range,
       size: spec.size,
       channels: spec.channels,
       ...task.exportSidecar(spec),

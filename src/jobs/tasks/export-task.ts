@@ -9,6 +9,7 @@ export const ExportTaskInput = z.object({
   dest: z.string(),
   name: z.string().optional(),
   checkpoint: z.string().optional(),
+  format: z.enum(['tfjs', 'onnx']).optional(),
 });
 
 export const exportTask: EngineTask = async (raw, ctx) => {
