@@ -161,6 +161,7 @@ export async function routedStylizer(base: Stylizer, nets: Record<Direction, tf.
   const ort = onnxStylizerFrom(base.runDir, converted);
   return {
     ...base, engine: 'ort', translateAsync: ort.translateAsync,
-    model: { ...base.model, dispose: () => { base.model.dispose(); ort.model.dispose(); } } as CycleGanModel,
+    // translation goes through translateAsync; the model is only disposed (the tfjs networks and the sessions)
+    model: { dispose: () => { base.model.dispose(); ort.model.dispose(); } } as unknown as CycleGanModel,
   };
 }
