@@ -63,6 +63,10 @@ const convCases: ConvCase[] = [
   { x: [1, 10, 11, 16], k: 4, cout: 8, s: 2, pad: 'valid' },
   { x: [1, 7, 8, 16], k: 1, cout: 4, s: 2, pad: 'valid' },
   { x: [1, 11, 11, 16], k: 5, cout: 4, s: 3, pad: 'same' },
+  // small batch, wide output: the filter gradient takes the im2col product (padding at every edge)
+  { x: [2, 9, 9, 8], k: 3, cout: 48, s: 1, pad: 'same' },
+  { x: [2, 9, 7, 5], k: 3, cout: 32, s: 2, pad: 'same' },
+  { x: [3, 10, 9, 6], k: 4, cout: 48, s: 2, pad: 'valid' },
 ];
 
 describe('wasm conv gradients match cpu', () => {

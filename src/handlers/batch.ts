@@ -54,6 +54,18 @@ export async function resolveBatchModel(ctx: AppContext, spec: Pick<BatchSpec, '
     if (!(await stat(path).catch(() => null))?.isFile()) throw new AppError('NOT_FOUND', `${path} does not exist; pass a model file, an imported model id or a run`);
     return { kind: 'file', id: path, dir: path };
   }
+  // the CLI may also name a folder (a run trained with `train --out`); the server never probes
+  // paths for a caller (workspace/run-ref.ts). The model loaders check what the folder holds.
+  if (ctx.transport === 'cli') {
+    const target = (() => {
+      try {
+        return resolveRunRef(ctx.ws, spec.model, { folders: true });
+      } catch {
+        return null;
+      }
+    })();
+    if (target) return { kind: 'folder', id: target.dir, dir: target.dir };
+  }
   throw new AppError('NOT_FOUND', `no model "${spec.model}" for ${spec.task}; list models with \`gan-studio models\``);
 }
 
@@ -90,6 +102,7 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
         resolvedModel, maxPixels: spec.maxPixels ?? DEFAULT_MAX_PIXELS, outDir, jobDir: dir,
       };
       const plan = await planBatch(frozen, outDir, settingsHash({ ...frozen, model: `${resolvedModel.kind}:${resolvedModel.id}` }));
+      if (!plan.items.length) throw new AppError('NOT_FOUND', `no images found in ${spec.inputs.join(', ')}`);
       await mkdir(dir, { recursive: true });
       await writeFileDurable(join(dir, PLAN_FILE), Buffer.from(JSON.stringify(plan)));
       const title = batchTitle(spec, resolvedModel.kind === 'run' ? getRun(ws.catalog, resolvedModel.id)?.name : undefined, plan.items.length);

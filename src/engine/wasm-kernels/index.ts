@@ -7,6 +7,8 @@ import { makeConcatConfig } from './concat.js';
 import { makeSliceConfig } from './slice.js';
 import { makeSplitVConfig } from './split-v.js';
 import { makeTileConfig } from './tile.js';
+import { makeMirrorPadConfig, mirrorPadGradConfig } from './mirror-pad.js';
+import { instanceNormBackwardConfig, instanceNormForwardConfig } from './instance-norm.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import {
@@ -16,6 +18,8 @@ import {
 
 export { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.js';
 export { conv2dBackpropInputWasm } from './conv2d-backprop-input.js';
+export { INSTANCE_NORM_KERNELS } from './instance-norm.js';
+export { MIRROR_PAD_GRAD_KERNEL } from './mirror-pad.js';
 
 const OURS = Symbol.for('gan-studio.wasm-kernel');
 
@@ -38,6 +42,11 @@ export const WASM_TRAINING_KERNELS = [
   'SplitV',
   'Concat',
   'Slice',
+  'MirrorPad',
+  // kernels of our own, called by name from src/models/cyclegan/layers.ts
+  'GanStudioInstanceNorm',
+  'GanStudioInstanceNormGrad',
+  'GanStudioMirrorPadGrad',
 ] as const;
 
 /**
@@ -49,15 +58,20 @@ export function registerWasmTrainingKernels(): void {
   install(conv2dBackpropInputConfig);
   install(depthwiseBackpropFilterConfig);
   install(depthwiseBackpropInputConfig);
-  // These five wrap the shipped kernel, which keeps the cases they do not speed up.
-  const shippedMatMul = getKernel('BatchMatMul', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
-  if (shippedMatMul && !shippedMatMul[OURS]) install(makeBatchMatMulConfig(shippedMatMul));
-  const shippedTile = getKernel('Tile', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
-  if (shippedTile && !shippedTile[OURS]) install(makeTileConfig(shippedTile));
-  const shippedSplitV = getKernel('SplitV', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
-  if (shippedSplitV && !shippedSplitV[OURS]) install(makeSplitVConfig(shippedSplitV));
-  const shippedConcat = getKernel('Concat', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
-  if (shippedConcat && !shippedConcat[OURS]) install(makeConcatConfig(shippedConcat));
-  const shippedSlice = getKernel('Slice', 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
-  if (shippedSlice && !shippedSlice[OURS]) install(makeSliceConfig(shippedSlice));
+  install(instanceNormForwardConfig);
+  install(instanceNormBackwardConfig);
+  install(mirrorPadGradConfig);
+  // These wrap the shipped kernel, which keeps the cases they do not speed up.
+  const wraps: Array<[string, (shipped: KernelConfig) => KernelConfig]> = [
+    ['BatchMatMul', makeBatchMatMulConfig],
+    ['Tile', makeTileConfig],
+    ['SplitV', makeSplitVConfig],
+    ['Concat', makeConcatConfig],
+    ['Slice', makeSliceConfig],
+    ['MirrorPad', makeMirrorPadConfig],
+  ];
+  for (const [name, make] of wraps) {
+    const shipped = getKernel(name, 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;
+    if (shipped && !shipped[OURS]) install(make(shipped));
+  }
 }

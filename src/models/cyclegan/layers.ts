@@ -2,8 +2,10 @@
 // pads with reflected pixels so borders carry no artificial dark frame), instance normalisation
 // (per image and channel over H×W, no affine parameters, as the reference code's
 // InstanceNorm2d(affine=False)) and nearest-neighbour ×2 upsampling for resize-convolutions.
-// All are built from differentiable tfjs ops, so gradients come from autodiff; cyclegan.test.ts
-// checks instance norm's against finite differences and the upsampling's exactly.
+// Gradients: instance norm and reflection padding have closed-form gradients (custom gradients;
+// on wasm each direction is one fused kernel of src/engine/wasm-kernels, called by name), the
+// upsampling's comes from autodiff. cyclegan.test.ts checks all three against finite differences
+// or exactly.
 import * as tf from '@tensorflow/tfjs';
 
 type Shape = Array<number | null>;
@@ -19,12 +21,79 @@ function mapSides(inputShape: Shape | Shape[], side: (v: number) => number): Sha
   return [s[0] ?? null, map(s[1] ?? null), map(s[2] ?? null), s[3] ?? null];
 }
 
+// Kernels of src/engine/wasm-kernels (instance-norm.ts, mirror-pad.ts), registered for wasm only.
+const WASM_KERNELS = { norm: 'GanStudioInstanceNorm', normGrad: 'GanStudioInstanceNormGrad', padGrad: 'GanStudioMirrorPadGrad' } as const;
+
+/** Whether the active backend has our kernel `name` (only wasm does). */
+function hasKernel(name: string): boolean {
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}
+
+function runKernel(name: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown>): tf.Tensor {
+  return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+}
+
 /** Normalises each image's channels to zero mean, unit variance over H×W. */
 export function instanceNorm(x: tf.Tensor4D, epsilon = 1e-5): tf.Tensor4D {
+  if (hasKernel(WASM_KERNELS.norm) && hasKernel(WASM_KERNELS.normGrad) && x.dtype === 'float32') {
+    const op = tf.customGrad((input, save) => {
+      (save as unknown as tf.GradSaveFunc)([input as tf.Tensor]);
+      return {
+        value: runKernel(WASM_KERNELS.norm, { x: input as tf.Tensor }, { epsilon }),
+        gradFunc: (dy, saved) => runKernel(WASM_KERNELS.normGrad, { x: (saved as tf.Tensor[])[0]!, dy: dy as tf.Tensor }, { epsilon }),
+      };
+    });
+    return op(x) as tf.Tensor4D;
+  }
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(x, [1, 2], true);
     return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))) as tf.Tensor4D;
   });
+}
+
+type PadMode = 'reflect' | 'symmetric';
+
+/**
+ * dy of mirror padding folded back onto the source pixels along `axis`: each border row (or
+ * column) adds to the inner one it copied, as PyTorch's ReflectionPad2d backward does.
+ */
+function foldAxis(dy: tf.Tensor4D, axis: 1 | 2, before: number, after: number, mode: PadMode): tf.Tensor4D {
+  if (before === 0 && after === 0) return dy;
+  const outer = dy.shape[axis];
+  const len = outer - before - after;
+  const off = mode === 'reflect' ? 1 : 0;
+  const part = (start: number, size: number) => {
+    const begin = [0, 0, 0, 0];
+    const sizes = [...dy.shape] as number[];
+    begin[axis] = start;
+    sizes[axis] = size;
+    return tf.slice(dy, begin, sizes);
+  };
+  const padAlong = (t: tf.Tensor, lo: number, hi: number) => {
+    const p: Array<[number, number]> = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    p[axis] = [lo, hi];
+    return tf.pad(t, p);
+  };
+  let dx = part(before, len);
+  // top border: padded row i (< before) copied source row before − i (reflect) → rows off..off+before
+  if (before > 0) dx = tf.add(dx, padAlong(tf.reverse(part(0, before), axis), off, len - off - before));
+  // bottom border: rows len − off − after .. len − off, in reverse order
+  if (after > 0) dx = tf.add(dx, padAlong(tf.reverse(part(before + len, after), axis), len - off - after, off));
+  return dx as tf.Tensor4D;
+}
+
+/** Reflection (or symmetric) padding of H and W with the full gradient (tfjs's drops the borders'). */
+export function mirrorPad2d(x: tf.Tensor4D, pad: [[number, number], [number, number]], mode: PadMode = 'reflect'): tf.Tensor4D {
+  const paddings: Array<[number, number]> = [[0, 0], pad[0], pad[1], [0, 0]];
+  const op = tf.customGrad((input) => ({
+    value: tf.mirrorPad(input as tf.Tensor4D, paddings, mode),
+    gradFunc: (dy) => {
+      const g = dy as tf.Tensor4D;
+      if (hasKernel(WASM_KERNELS.padGrad) && g.dtype === 'float32') return runKernel(WASM_KERNELS.padGrad, { dy: g }, { paddings, mode });
+      return tf.tidy(() => foldAxis(foldAxis(g, 1, pad[0][0], pad[0][1], mode), 2, pad[1][0], pad[1][1], mode));
+    },
+  }));
+  return op(x) as tf.Tensor4D;
 }
 
 export class InstanceNorm extends tf.layers.Layer {
@@ -64,7 +133,7 @@ export class ReflectionPad2d extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const p = this.pad;
-    return tf.mirrorPad(single(inputs), [[0, 0], [p, p], [p, p], [0, 0]], 'reflect');
+    return mirrorPad2d(single(inputs), [[p, p], [p, p]], 'reflect');
   }
 
   override getConfig(): tf.serialization.ConfigDict {
