@@ -4,7 +4,7 @@
 // how closely its losses follow the tfjs path's from one seed. Runs on any WebGPU adapter,
 // Mesa llvmpipe included (there queue.submit runs the shaders on the CPU before returning, so
 // only `encode_ms_per_step` is the host cost a GPU would see). Prints one JSON line.
-//   node dist/bench/webgpu-compiled.js [--quick] [--families vanilla,dcgan]
+//   node dist/bench/webgpu-compiled.js [--quick] [--families vanilla,dcgan,dcgan-small]
 import * as tf from '@tensorflow/tfjs';
 import { initTf } from '../src/engine/backends.js';
 import { installedAdapter } from '../src/engine/webgpu-setup.js';
@@ -24,9 +24,11 @@ if (chosen !== 'webgpu') {
 }
 const device = (tf.backend() as unknown as { device: GPUDevice }).device;
 
-const FAMILIES: Array<{ family: string; title: string; over: Partial<TrainSpecInput> }> = [
-  { family: 'vanilla', title: 'classic GAN (default preset: 28²×1, z 100, 128/256)', over: { preset: 'default' } },
-  { family: 'dcgan', title: 'DCGAN-32 (default preset = the reference network)', over: { preset: 'default', size: 32, channels: 3 } },
+/** `key` names the row (and --families picks by it); `family` is the model family it trains. */
+const FAMILIES: Array<{ key: string; family: string; title: string; over: Partial<TrainSpecInput> }> = [
+  { key: 'vanilla', family: 'vanilla', title: 'classic GAN (default preset: 28²×1, z 100, 128/256)', over: { preset: 'default' } },
+  { key: 'dcgan', family: 'dcgan', title: 'DCGAN-32 (default preset = the reference network)', over: { preset: 'default', size: 32, channels: 3 } },
+  { key: 'dcgan-small', family: 'dcgan', title: 'DCGAN small (32²×3, DiffAugment: colour, translation, cutout)', over: { preset: 'small', size: 32, channels: 3, diffAugment: true } },
 ];
 const only = flag('families')?.split(',');
 const started = performance.now();
@@ -59,8 +61,8 @@ async function losses(m: GanModel, steps: number, run: (b: { real: tf.Tensor4D }
 }
 
 const results: Array<Record<string, unknown>> = [];
-for (const { family, title, over } of FAMILIES.filter((f) => !only || only.includes(f.family))) {
-  const row: Record<string, unknown> = { family, title };
+for (const { key, family, title, over } of FAMILIES.filter((f) => !only || only.includes(f.key))) {
+  const row: Record<string, unknown> = { family: key, title };
   try {
     // the reference batch: plan, dispatch count and host time per step
     const model = build(family, over);
@@ -68,7 +70,7 @@ for (const { family, title, over } of FAMILIES.filter((f) => !only || only.inclu
     row.batch = model.spec.batch;
     row.dispatches_per_step = compiled.dispatchesPerStep;
     row.arena_mb = round(compiled.arenaBytes / 2 ** 20);
-    progress(`${family}: planned, ${compiled.dispatchesPerStep} dispatches`);
+    progress(`${key}: planned, ${compiled.dispatchesPerStep} dispatches`);
     const batch = batchAt(model, 0);
     // a software adapter runs the shaders inside queue.submit: time the recording alone there
     const software = installedAdapter()?.software ?? false;
@@ -83,7 +85,7 @@ for (const { family, title, over } of FAMILIES.filter((f) => !only || only.inclu
       submit.push(compiled.lastHostMs.submit);
       host.push(compiled.lastHostMs.encode + compiled.lastHostMs.submit);
     }
-    progress(`${family}: ${HOST_STEPS + 1} compiled steps at batch ${model.spec.batch}${software ? ' (recorded, not submitted)' : ''}`);
+    progress(`${key}: ${HOST_STEPS + 1} compiled steps at batch ${model.spec.batch}${software ? ' (recorded, not submitted)' : ''}`);
     row.host_ms_per_step = round(median(host), 3);
     row.encode_ms_per_step = round(median(encode), 3);
     row.submit_ms_per_step = software ? null : round(median(submit), 3);
@@ -101,12 +103,12 @@ for (const { family, title, over } of FAMILIES.filter((f) => !only || only.inclu
       b.real.dispose();
     });
     row.tfjs_kernels_per_step = profiled.kernels.length;
-    progress(`${family}: tfjs step profiled`);
+    progress(`${key}: tfjs step profiled`);
     reference.dispose();
     const a = build(family, small);
     const b = build(family, small);
     const expected = await losses(a, AGREE_STEPS, (x, s) => a.trainStep(x, s));
-    progress(`${family}: ${AGREE_STEPS} tfjs steps`);
+    progress(`${key}: ${AGREE_STEPS} tfjs steps`);
     const step = await compileGanStep(b, stepRandom(b.spec.seed));
     const got = await losses(b, AGREE_STEPS, (x, s) => step.trainStep(x, s));
     step.dispose();

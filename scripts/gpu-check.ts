@@ -10,12 +10,14 @@
 //   node gpu-check.js [--out FILE] [--budget-s 330] [--stage-limit-s N] [--dawn "default;backend=vulkan;backend=opengl"]
 //                     [--webgpu-dawn OPTS] [--stages a,b,...] [--dcgan-batch 64] [--dcgan-steps 40] [--dcgan-warmup 5]
 //                     [--wasm-steps 3] [--cpu-batch 8] [--cpu-steps 1] [--cycle-steps 8] [--sr-steps 15] [--models-backend webgpu] [--models-preset small]
+//                     [--pytorch PATH] [--pytorch-steps 50]
 //
 // Dawn option sets are separated by ';', options inside one set by ','; "default" is the empty set
 // (Dawn's platform choice: Vulkan on Linux). scripts/make-gpu-bundle.mjs packs this script, node
 // and dawn.node into .gpu/; docs/GPU-CHECK.md says how to run it.
 import { execFileSync, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { deviceInfo, matmulProbe, prepareWasm, selectBackend } from '../src/engine/backends.js';
@@ -26,6 +28,7 @@ import { getFamily } from '../src/models/registry.js';
 import { TrainSpec, type TrainSpecInput } from '../src/contract/runs.js';
 import type { TrainBatch } from '../src/models/types.js';
 import { stepRandom } from '../src/models/step-random.js';
+import { compiledTrainStep, pytorchCudaStage, pytorchScript } from './gpu-check-yardsticks.js';
 
 // The engine loads the WebGPU backend with a computed import name (importOptional), which a
 // bundle cannot see. make-gpu-bundle.mjs puts a stub package under that name that calls this
@@ -37,8 +40,12 @@ type Json = Record<string, unknown>;
 
 /** What one child process is asked to do. */
 interface StageSpec {
-  kind: 'adapter' | 'doctor' | 'dcgan' | 'cyclegan' | 'esrgan';
+  kind: 'adapter' | 'doctor' | 'dcgan' | 'cyclegan' | 'esrgan' | 'pytorch';
   backend?: Backend;
+  /** webgpu training: tfjs's kernels (default) or the compiled step (src/engine/webgpu-compiled) */
+  step?: 'tfjs' | 'compiled';
+  /** the PyTorch yardstick's path (kind 'pytorch') */
+  script?: { path: string; args: string[] } | null;
   dawn?: string[];
   batch?: number;
   warmup?: number;
@@ -196,9 +203,12 @@ async function trainStage(spec: StageSpec): Promise<Json> {
     spec.kind === 'dcgan' ? { real: tf.randomUniform(shape(size), -1, 1) as tf.Tensor4D }
     : spec.kind === 'cyclegan' ? { a: tf.randomUniform(shape(size), -1, 1) as tf.Tensor4D, b: tf.randomUniform(shape(size), -1, 1) as tf.Tensor4D }
     : { hr: tf.randomUniform(shape(size), -1, 1) as tf.Tensor4D, lr: tf.randomUniform(shape(size / (resolved.scale ?? 2)), -1, 1) as tf.Tensor4D };
+  const compiled = spec.step === 'compiled' ? await compiledTrainStep(model, random) : null;
   try {
-    const timing = await timeSteps((i) => model.trainStep(data, i), spec.warmup ?? 2, spec.steps ?? 5, batch);
+    const trainStep = compiled ? compiled.step : (b: TrainBatch, i: number) => model.trainStep(b, i);
+    const timing = await timeSteps((i) => trainStep(data, i), spec.warmup ?? 2, spec.steps ?? 5, batch);
     const extra: Json = spec.kind === 'dcgan' ? { gflops: round(((timing['images_per_s'] as number) * dcgan32FlopsPerImage()) / 1e9, 2) } : {};
+    Object.assign(extra, compiled?.figures() ?? { step_path: 'tfjs' });
     if (spec.kind === 'cyclegan') {
       // Each of the two fake-image pools keeps every new image until it holds 50, so the count
       // grows by 2·batch per step at first: that growth is the pools, not a leak.
@@ -211,6 +221,7 @@ async function trainStage(spec: StageSpec): Promise<Json> {
     }
     return { ...setup, backend: tf.getBackend(), preset: resolved.preset, size, batch, ...extra, ...timing };
   } finally {
+    compiled?.dispose();
     model.dispose();
     tf.dispose(Object.values(data));
   }
@@ -223,7 +234,8 @@ async function runChild(spec: StageSpec): Promise<void> {
     else if (spec.kind === 'doctor') {
       const selection = await selectBackend('auto', { probeSeconds: 1, probeTimeoutMs: 60_000 });
       result = { chosen: selection.chosen, table: selection.table, device: deviceInfo() };
-    } else result = await trainStage(spec);
+    } else if (spec.kind === 'pytorch') result = pytorchCudaStage(spec.script ?? null, spec.steps ?? 50, spec.warmup ?? 10, 150);
+    else result = await trainStage(spec);
   } catch (e) {
     result = { ok: false, error: errorText(e), stack: (e instanceof Error ? e.stack ?? '' : '').split('\n').slice(0, 6).join('\n') };
   }
@@ -311,6 +323,9 @@ function plan(v: Record<string, string | undefined>): StageRun[] {
   }));
   stages.push(
     { name: 'dcgan-webgpu', spec: { kind: 'dcgan', backend: 'webgpu', batch: n('dcgan-batch', 64), warmup: n('dcgan-warmup', 5), steps: n('dcgan-steps', 40) }, limitS: 100 },
+    // issue #19: the compiled step and PyTorch CUDA right after tfjs-webgpu, same batch
+    { name: 'dcgan-webgpu-compiled', spec: { kind: 'dcgan', backend: 'webgpu', step: 'compiled', batch: n('dcgan-batch', 64), warmup: n('dcgan-warmup', 5), steps: n('dcgan-steps', 40) }, limitS: 100 },
+    { name: 'dcgan-pytorch-cuda', spec: { kind: 'pytorch', script: pytorchScript(v['pytorch'], dirname(process.argv[1]!)), steps: n('pytorch-steps', 50), warmup: 10 }, limitS: 160 },
     { name: 'doctor', spec: { kind: 'doctor' }, limitS: 75 },
     { name: `cyclegan-${models}`, spec: { kind: 'cyclegan', backend: models, preset, warmup: 2, steps: n('cycle-steps', 8) }, limitS: 75 },
     { name: `esrgan-${models}`, spec: { kind: 'esrgan', backend: models, preset, warmup: 2, steps: n('sr-steps', 15) }, limitS: 60 },
@@ -329,7 +344,8 @@ function summaryLine(name: string, r: Json): string {
   if (r['images_per_s'] !== undefined) {
     const piped = r['pipelined_images_per_s'] !== undefined ? `, ${r['pipelined_images_per_s']} img/s without per-step sync` : '';
     const gflops = r['gflops'] !== undefined ? `, ${r['gflops']} GFLOP/s` : '';
-    return `${name.padEnd(28)} ${r['images_per_s']} img/s, ${r['steps_per_s']} steps/s (step ${r['step_ms']} ms median, batch ${r['batch']}${gflops}${piped}); tensors flat: ${r['tensors_flat']}${r['tensors_note'] ? ' (expected, see tensors_note)' : ''}; on ${r['adapter'] ?? r['backend']}`;
+    const plan = r['dispatches_per_step'] !== undefined ? `, ${r['dispatches_per_step']} dispatches and ${r['host_ms_per_step']} host ms per step` : '';
+    return `${name.padEnd(28)} ${r['images_per_s']} img/s, ${r['steps_per_s']} steps/s (step ${r['step_ms']} ms median, batch ${r['batch']}${gflops}${plan}${piped}); tensors flat: ${r['tensors_flat']}${r['tensors_note'] ? ' (expected, see tensors_note)' : ''}; on ${r['adapter'] ?? r['backend']}`;
   }
   if (r['chosen'] !== undefined) {
     const rows = (r['table'] as Json[]).map((row) => `${row['name']}=${row['available'] ? 'yes' : 'no'}${row['gflops'] !== undefined ? `(${row['gflops']} GFLOP/s)` : ''}`);
@@ -341,7 +357,7 @@ function summaryLine(name: string, r: Json): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: Object.fromEntries(
-      ['out', 'budget-s', 'stage-limit-s', 'dawn', 'webgpu-dawn', 'models-backend', 'models-preset', 'stages', 'dcgan-batch', 'dcgan-steps', 'dcgan-warmup', 'wasm-steps', 'cpu-batch', 'cpu-steps', 'cycle-steps', 'sr-steps'].map((k) => [k, { type: 'string' as const }]),
+      ['out', 'pytorch', 'pytorch-steps', 'budget-s', 'stage-limit-s', 'dawn', 'webgpu-dawn', 'models-backend', 'models-preset', 'stages', 'dcgan-batch', 'dcgan-steps', 'dcgan-warmup', 'wasm-steps', 'cpu-batch', 'cpu-steps', 'cycle-steps', 'sr-steps'].map((k) => [k, { type: 'string' as const }]),
     ),
   });
   const out = values['out'] ?? `${process.env['OUT'] ?? '.'}/gpu-check.json`;
@@ -393,6 +409,15 @@ async function main(): Promise<void> {
     save();
   }
   report['webgpu_dawn_used'] = webgpuDawn();
+  // DCGAN-32 images/s against PyTorch CUDA's in this run (issue #19's target: compiled ≥ 0.5×)
+  const torchIps = stages['dcgan-pytorch-cuda']?.['images_per_s'];
+  if (typeof torchIps === 'number' && torchIps > 0) {
+    report['dcgan_vs_pytorch_cuda'] = Object.fromEntries(['dcgan-webgpu', 'dcgan-webgpu-compiled'].map((name) => {
+      const ips = stages[name]?.['images_per_s'];
+      return [name, typeof ips === 'number' ? round(ips / torchIps, 3) : null];
+    }));
+    console.log(`gpu-check: DCGAN-32 vs PyTorch CUDA: ${JSON.stringify(report['dcgan_vs_pytorch_cuda'])}`);
+  }
   report['finished'] = new Date().toISOString();
   save();
   console.log(`gpu-check: report written to ${out}`);

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { Id, Task, UserPath, method } from './common.js';
+import { QueueFiles, RedisUrl } from './queue.js';
+import { BackendPref } from './system.js';
 
 export const OUTPUT_FORMATS = ['png', 'jpg', 'webp'] as const;
+/** what a batch may write: one of OUTPUT_FORMATS, or 'input': each input's own format when it
+ *  is png, jpg or webp, else png (the CLI's upscale and stylize without --format) */
+export const BATCH_FORMATS = [...OUTPUT_FORMATS, 'input'] as const;
 
 export const BatchSpec = z.object({
   task: Task,
@@ -13,7 +18,7 @@ export const BatchSpec = z.object({
   out: UserPath.optional(),
   scale: z.union([z.literal(2), z.literal(3), z.literal(4)]).optional(),
   direction: z.enum(['a2b', 'b2a']).optional(),
-  format: z.enum(OUTPUT_FORMATS).default('png'),
+  format: z.enum(BATCH_FORMATS).default('png'),
   quality: z.number().int().min(1).max(100).default(90),
   tile: z.number().int().min(16).max(4096).optional(),
   count: z.number().int().min(1).max(100_000).optional(),
@@ -21,8 +26,18 @@ export const BatchSpec = z.object({
   failFast: z.boolean().default(false),
   /** also write the report here (FILE.json and FILE.csv) */
   report: UserPath.optional(),
+  /** the tfjs backend the engine runs the batch on (default: the engine's choice) */
+  backend: BackendPref.optional(),
+  /** a trained run's checkpoint: step-NNNNNN, latest or best (default: the newest usable one) */
+  checkpoint: z.string().min(1).max(40).optional(),
   /** inputs over this many pixels are refused (IMAGE_TOO_LARGE); default 40 MP */
   maxPixels: z.number().int().min(1).max(1_000_000_000).optional(),
+  /** run on `gan-studio worker`s through this Redis instead of the local engine */
+  queue: RedisUrl.optional(),
+  /** run on the workers of the queue configured in Settings */
+  onWorkers: z.boolean().optional(),
+  /** how files reach the workers: `shared` when every machine sees the same paths, else through Redis (default) */
+  queueFiles: QueueFiles.optional(),
 }).strict();
 export type BatchSpec = z.infer<typeof BatchSpec>;
 export type BatchSpecInput = z.input<typeof BatchSpec>;

@@ -22,6 +22,7 @@ import type { RunSummary } from '../contract/runs.js';
 import type { AppContext } from './app-context.js';
 import { importedModel, resolvePretrained } from './models.js';
 import { isModelFile } from './model-import-file.js';
+import { configuredQueue } from './queue.js';
 import { runDir } from './runs.js';
 
 type BatchHandlers = Pick<Handlers, 'batch:start' | 'batch:report' | 'batch:exportZip'>;
@@ -54,6 +55,18 @@ export async function resolveBatchModel(ctx: AppContext, spec: Pick<BatchSpec, '
     if (!(await stat(path).catch(() => null))?.isFile()) throw new AppError('NOT_FOUND', `${path} does not exist; pass a model file, an imported model id or a run`);
     return { kind: 'file', id: path, dir: path };
   }
+  // the CLI may also name a folder (a run trained with `train --out`); the server never probes
+  // paths for a caller (workspace/run-ref.ts). The model loaders check what the folder holds.
+  if (ctx.transport === 'cli') {
+    const target = (() => {
+      try {
+        return resolveRunRef(ctx.ws, spec.model, { folders: true });
+      } catch {
+        return null;
+      }
+    })();
+    if (target) return { kind: 'folder', id: target.dir, dir: target.dir };
+  }
   throw new AppError('NOT_FOUND', `no model "${spec.model}" for ${spec.task}; list models with \`gan-studio models\``);
 }
 
@@ -82,17 +95,21 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       const report = spec.report ? await ctx.userPath(spec.report, 'file') : undefined;
       taskDefinition(spec.task).checkBatch(spec, inputs);
       const resolvedModel = await resolveBatchModel(ctx, spec);
+      // on workers: the queue given, or the one in Settings (its URL stays out of the job's title)
+      const onQueue = spec.queue ? { url: spec.queue, files: spec.queueFiles ?? 'redis' } : spec.onWorkers ? await configuredQueue(ctx) : null;
       const id = newJobId('batch');
       const dir = jobDir(ctx, id);
       const outDir = out ?? join(ws.layout.exports, id);
       const frozen: FrozenBatch = {
         ...spec, inputs, ...(out ? { out } : {}), ...(report ? { report } : {}),
         resolvedModel, maxPixels: spec.maxPixels ?? DEFAULT_MAX_PIXELS, outDir, jobDir: dir,
+        ...(onQueue ? { queue: onQueue.url, queueFiles: spec.queueFiles ?? onQueue.files } : {}),
       };
       const plan = await planBatch(frozen, outDir, settingsHash({ ...frozen, model: `${resolvedModel.kind}:${resolvedModel.id}` }));
+      if (!plan.items.length) throw new AppError('NOT_FOUND', `no images found in ${spec.inputs.join(', ')}`);
       await mkdir(dir, { recursive: true });
       await writeFileDurable(join(dir, PLAN_FILE), Buffer.from(JSON.stringify(plan)));
-      const title = batchTitle(spec, resolvedModel.kind === 'run' ? getRun(ws.catalog, resolvedModel.id)?.name : undefined, plan.items.length);
+      const title = (onQueue ? 'On workers: ' : '') + batchTitle(spec, resolvedModel.kind === 'run' ? getRun(ws.catalog, resolvedModel.id)?.name : undefined, plan.items.length);
       jobs.submit({ id, kind: 'batch', title, task: 'batch', input: { spec: frozen }, pausable: true });
       return { jobId: id };
     },

@@ -9,6 +9,7 @@ import { main } from '../cli/main.js';
 import { decodeImage, encodeImage } from '../data/image-io.js';
 import { iccColourSpace } from '../data/icc-profile.js';
 import { adobeRgbPng } from './testing/adobe-rgb-profile.js';
+import { outputName } from '../jobs/batch/plan.js';
 
 const W = 24;
 const H = 16;
@@ -72,13 +73,14 @@ describe('ICC profiles', () => {
   });
 
   it('upscale writes each format with the input\'s profile and the pixels a profile-less input gives', async () => {
-    for (const format of ['png', 'jpg', 'webp']) {
+    for (const format of ['png', 'jpg', 'webp'] as const) {
       const out = join(root, `up-${format}`);
       const r = await cli(['upscale', '--model', 'esrgan-slim', '--scale', '2', '--backend', 'wasm', '--format', format, join(root, 'in'), '--out', out]);
       expect(r.code, r.all).toBe(0);
-      const ext = format;
-      const kept = await stored(join(out, 'in', `adobe.${ext}`));
-      const plain = await stored(join(out, 'in', `plain.${ext}`));
+      // the batch's naming (issue #22): the folder is the root, `adobe.png` → `adobe.png.jpg`; this
+      // test read `in/adobe.jpg` before upscale became a client of batch:start
+      const kept = await stored(join(out, outputName('adobe.png', format)));
+      const plain = await stored(join(out, outputName('plain.png', format)));
       expect(kept.icc?.equals(photo.icc), format).toBe(true);
       expect(plain.icc, format).toBeUndefined();
       expect(maxDiff(kept.pixels, plain.pixels), format).toBe(0);
@@ -114,8 +116,9 @@ describe('ICC profiles', () => {
     expect(t.code, t.all).toBe(0);
     const s = await cli(['stylize', '--model', 'icc style', '--direction', 'a2b', '--backend', 'wasm', '--format', 'jpg', join(root, 'in', 'adobe.png'), join(root, 'in', 'plain.png'), '--out', join(root, 'sty')]);
     expect(s.code, s.all).toBe(0);
-    const kept = await stored(join(root, 'sty', 'adobe.jpg'));
+    // the batch's naming (issue #22; `adobe.jpg` and `plain.jpg` before)
+    const kept = await stored(join(root, 'sty', 'adobe.png.jpg'));
     expect(kept.icc?.equals(photo.icc)).toBe(true);
-    expect(maxDiff(kept.pixels, (await stored(join(root, 'sty', 'plain.jpg'))).pixels)).toBe(0);
+    expect(maxDiff(kept.pixels, (await stored(join(root, 'sty', 'plain.png.jpg'))).pixels)).toBe(0);
   }, 120_000);
 });

@@ -68,11 +68,15 @@ describe('stylize', () => {
     await image(join(photos, 'trip', 'b.jpg'), 16, 30, 3);
     const lines: string[] = [];
     const io = { out: (l: string) => void lines.push(l), err: (l: string) => void lines.push(l), tty: false };
-    const args = ['stylize', '--run', runDir, '--direction', 'a2b', photos, '--out', join(root, 'cli'), '--backend', 'wasm', '--json'];
+    const args = ['stylize', '--run', runDir, '--direction', 'a2b', photos, '--out', join(root, 'cli'), '--backend', 'wasm', '--json', '--workspace', join(root, 'ws')];
     expect(await main(args, io)).toBe(0);
     expect(await main(args, io)).toBe(0);
-    const written = (await readdir(join(root, 'cli'), { recursive: true })).sort();
-    expect(written).toEqual(['photos', 'photos/a-1.png', 'photos/a.png', 'photos/trip', 'photos/trip/b-1.jpg', 'photos/trip/b.jpg']);
+    // stylize runs as a batch (issue #22): the batch's naming (the folder is the root of its
+    // tree) and its rerun rule (the same input and settings are skipped, nothing is overwritten);
+    // this asserted the CLI's own `photos/a-1.png` copies on the second run before
+    const written = (await readdir(join(root, 'cli'), { recursive: true })).filter((f) => !f.startsWith('.')).sort();
+    expect(written).toEqual(['a.png', 'trip', 'trip/b.jpg']);
+    expect(lines.filter((l) => l.includes('"event":"file-skipped"'))).toHaveLength(2);
     expect(lines.filter((l) => l.includes('"event":"done"'))).toHaveLength(2);
     expect(await main(['stylize', '--run', runDir, photos, '--out', root], io)).toBe(2);
   });

@@ -8,7 +8,9 @@ export function itemOptions(spec: FrozenBatch) {
     ...(spec.scale ? { scale: spec.scale } : {}),
     ...(spec.direction ? { direction: spec.direction } : {}),
     ...(spec.tile ? { tile: spec.tile } : {}),
-    format: spec.format,
+    // 'input': each output's format follows its name (the plan kept the input's extension)
+    ...(spec.format !== 'input' ? { format: spec.format } : {}),
+    ...(spec.checkpoint ? { checkpoint: spec.checkpoint } : {}),
     quality: spec.quality,
     maxPixels: spec.maxPixels,
   };

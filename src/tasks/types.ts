@@ -32,8 +32,9 @@ export type SourceBuilder = (ws: Workspace | null, spec: ResolvedSpec, args: Sou
 
 /** The model a batch uses, resolved by the host when queued. */
 export interface BatchModel {
-  /** `file`: a model file named by its path (.safetensors, .onnx), run without an imported copy */
-  kind: 'run' | 'pretrained' | 'imported' | 'file';
+  /** 'folder': a run or model folder the catalog does not list (`train --out`), named by the CLI;
+   *  'file': a model file named by its path (.safetensors, .onnx), run without an imported copy */
+  kind: 'run' | 'pretrained' | 'imported' | 'folder' | 'file';
   id: string;
   /** run folder, imported model folder, or the model file's path */
   dir?: string;
@@ -42,7 +43,10 @@ export interface BatchModel {
 export type FrozenBatch = BatchSpec & { resolvedModel: BatchModel; maxPixels: number; outDir: string; jobDir: string };
 
 /** One batch item's work: read `input` (null for seed-made items), write `output`. */
-export type ItemProcessor = (input: string | null, output: string, item: { seq: number }, ctx: TaskContext) => Promise<void>;
+export type ItemProcessor = ((input: string | null, output: string, item: { seq: number }, ctx: TaskContext) => Promise<void>) & {
+  /** what the processor loaded, as the job's log names it: "esrgan-slim ×2", "<run folder> (step-000400)" */
+  readonly loaded?: string;
+};
 
 export interface TaskDefinition {
   readonly id: Task;

@@ -90,17 +90,20 @@ export function deleteJob(cat: Catalog, id: string): boolean {
 }
 
 export function insertBatchItems(cat: Catalog, jobId: string, firstSeq: number, items: BatchItemReport[]): void {
-  const stmt = cat.db.prepare(`INSERT OR REPLACE INTO batch_items (job_id, seq, input, output, status, code, message) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const stmt = cat.db.prepare(`INSERT OR REPLACE INTO batch_items (job_id, seq, input, output, status, code, message, ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   cat.transaction(() => {
-    items.forEach((it, i) => stmt.run(jobId, firstSeq + i, it.input, it.output, it.status, it.code ?? null, it.message ?? null));
+    items.forEach((it, i) => stmt.run(jobId, firstSeq + i, it.input, it.output, it.status, it.code ?? null, it.message ?? null, it.ms ?? null));
   });
 }
 
 export function batchItems(cat: Catalog, jobId: string): BatchItemReport[] {
   const rows = cat.db.prepare(`SELECT * FROM batch_items WHERE job_id = ? ORDER BY seq`).all(jobId) as Array<{
-    input: string; output: string | null; status: BatchItemReport['status']; code: string | null; message: string | null;
+    input: string; output: string | null; status: BatchItemReport['status']; code: string | null; message: string | null; ms: number | null;
   }>;
-  return rows.map((r) => ({ input: r.input, output: r.output, status: r.status, ...(r.code ? { code: r.code } : {}), ...(r.message ? { message: r.message } : {}) }));
+  return rows.map((r) => ({
+    input: r.input, output: r.output, status: r.status,
+    ...(r.code ? { code: r.code } : {}), ...(r.message ? { message: r.message } : {}), ...(r.ms != null ? { ms: r.ms } : {}),
+  }));
 }
 
 // ---- control requests (job_requests): a non-owner asks, the owning process applies ----

@@ -162,7 +162,12 @@ CREATE TABLE job_requests (
 CREATE INDEX job_requests_pending ON job_requests(handled_at, job_id);
 `;
 
+// A batch item's own processing time (ms), kept with the item so the report of a running batch
+// (which the CLI's upscale and stylize print item by item) has it too, not only the final one.
+const BATCH_ITEM_MS = `ALTER TABLE batch_items ADD COLUMN ms REAL;`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: INITIAL_SCHEMA },
   { version: 2, name: 'job control requests', sql: JOB_REQUESTS },
+  { version: 3, name: 'batch item times', sql: BATCH_ITEM_MS },
 ];

@@ -46,7 +46,8 @@ describe('gan-studio compare', () => {
     expect(result.compare.sides[0]!.seconds).toBeLessThan(result.compare.sides[0]!.wallSeconds);
     // faithfulness to the input: PSNR of each output scaled back down (too small for SSIM's 11 px window)
     expect(result.compare.sides.every((s) => s.psnr! > 15 && s.ssim === null)).toBe(true);
-    expect((await readdir(out)).sort()).toEqual(['photo-a-esrgan-slim.png', 'photo-b-esrgan-medium.png', 'photo-side-by-side-1.png', 'photo-side-by-side.png']);
+    // a taken name gets ` (2)`, the batch's naming (issue #22; this asserted `photo-side-by-side-1.png` before)
+    expect((await readdir(out)).sort()).toEqual(['photo-a-esrgan-slim.png', 'photo-b-esrgan-medium.png', 'photo-side-by-side (2).png', 'photo-side-by-side.png']);
     expect(await readFile(join(out, 'photo-side-by-side.png'), 'utf8')).toBe('keep me');
     const sbs = await sharp(result.written.sideBySide!).metadata();
     expect([sbs.width, sbs.height]).toEqual([24 * 2 + 8, 20]);

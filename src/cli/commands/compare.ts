@@ -1,13 +1,14 @@
 // `gan-studio compare`: the CLI twin of the gallery's "Compare models". Both models run on the
 // same input through compare:start (two batch jobs, outputs also in the gallery); the two outputs
-// and a side-by-side PNG are then copied to --out, never over an existing file.
+// and a side-by-side PNG are then copied to --out, never over an existing file: a taken name
+// gets ` (2)`, as a batch names its outputs (jobs/batch/plan.ts).
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { EXIT, UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { COMPARE_TASKS, type CompareResult, type CompareSide } from '../../contract/compare.js';
 import { call, waitForJob, withApp } from '../app-client.js';
 import { taskDefinition } from '../../tasks/index.js';
-import { freeName } from './upscale.js';
+import { freeOutputPath } from '../../jobs/batch/plan.js';
 
 const DIRECTIONS = ['a2b', 'b2a'] as const;
 
@@ -71,12 +72,12 @@ export const compareCommand: Command = {
       const written: Record<string, string> = {};
       for (const [i, side] of result.sides.entries()) {
         if (!side.output) continue;
-        const target = await freeName(join(dir, `${stem}-${String.fromCharCode(97 + i)}-${safe(side.model)}${extname(side.output)}`), taken);
+        const target = await freeOutputPath(dir, `${stem}-${String.fromCharCode(97 + i)}-${safe(side.model)}${extname(side.output)}`, taken);
         await copyFile(join(app.ws.root, side.output), target);
         written[i === 0 ? 'a' : 'b'] = target;
       }
       if (result.sideBySide) {
-        const target = await freeName(join(dir, `${stem}-side-by-side.png`), taken);
+        const target = await freeOutputPath(dir, `${stem}-side-by-side.png`, taken);
         await copyFile(join(app.ws.root, result.sideBySide), target);
         written.sideBySide = target;
       }

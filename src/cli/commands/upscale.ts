@@ -1,61 +1,19 @@
-// `gan-studio upscale`: runs in this process (no workspace needed) through the same
-// upscaleFile the batch runner calls per item. Folders are walked recursively and their tree is
-// kept under --out; an existing file is never overwritten (a free name is picked instead).
-import { access, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { EXIT, UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
-import { AppError, toWireError } from '../../contract/errors.js';
+// `gan-studio upscale`: a client of batch:start (src/cli/batch-client.ts) — the batch's folder
+// walk, output naming (`a.jpg` → `a.jpg.png` with --format png; a taken name gets ` (2)`), engine
+// and per-item report, printed as one line per file. Without --format each file keeps its format.
+import { resolve } from 'node:path';
+import { UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
+import { OUTPUT_FORMATS } from '../../contract/batch.js';
 import { BackendPref } from '../../contract/system.js';
-import type { Reporter } from '../../common/reporter.js';
-import { ensureBackend } from '../../jobs/engine-backend.js';
-import { formatFromPath, isPretrainedModel, loadUpscaler, releaseUpscalers, upscaleFile } from '../../inference/upscale.js';
+import { isPretrainedModel } from '../../inference/upscalers.js';
 import { RUN_REF_HELP, resolveModelOrRun } from './run-ref.js';
-import type { OutputFormat } from '../../data/image-io.js';
-import { terminalText } from '../terminal-text.js';
+import { runAsBatch } from '../batch-client.js';
+import { imageSize } from '../../handlers/image-size.js';
 
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
-const FORMATS = ['png', 'jpg', 'webp'] as const;
-
-export interface UpscaleItem {
-  input: string;
-  /** output path relative to --out, before the format's extension is applied */
-  relative: string;
-}
-
-/** Files as given; folders walked recursively with their tree kept under the folder's own name. */
-export async function collectInputs(inputs: string[]): Promise<UpscaleItem[]> {
-  const items: UpscaleItem[] = [];
-  for (const raw of inputs) {
-    const path = resolve(raw);
-    const info = await stat(path).catch(() => null);
-    if (!info) throw new AppError('NOT_FOUND', `${raw}: no such file or folder`);
-    if (info.isDirectory()) {
-      const entries = await readdir(path, { withFileTypes: true, recursive: true });
-      for (const e of entries) {
-        if (!e.isFile() || !IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) continue;
-        const full = join(e.parentPath, e.name);
-        items.push({ input: full, relative: join(basename(path), relative(path, full)) });
-      }
-    } else {
-      items.push({ input: path, relative: basename(path) });
-    }
-  }
-  return items.sort((a, b) => a.relative.localeCompare(b.relative));
-}
-
-const exists = (p: string) => access(p).then(() => true, () => false);
-
-/** `photo.png` → `photo.png`, or `photo-1.png`, `photo-2.png`... whichever is free (also among `taken`). */
-export async function freeName(path: string, taken: Set<string>): Promise<string> {
-  const ext = extname(path);
-  const stem = path.slice(0, path.length - ext.length);
-  for (let i = 0; ; i++) {
-    const candidate = i === 0 ? path : `${stem}-${i}${ext}`;
-    if (!taken.has(candidate) && !(await exists(candidate))) {
-      taken.add(candidate);
-      return candidate;
-    }
-  }
+/** The factor a written file was upscaled by, from the input's header (null for a zip entry or a BMP/TIFF input). */
+function scaleOf(item: { input: string; width: number }): number | null {
+  const input = imageSize(item.input);
+  return input?.width ? Math.round(item.width / input.width) : null;
 }
 
 export const upscaleCommand: Command = {
@@ -79,57 +37,25 @@ export const upscaleCommand: Command = {
     if (!out) throw new UsageError('--out DIR is required');
     const scale = intOpt(ctx.values, 'scale');
     if (scale !== undefined && ![2, 3, 4].includes(scale)) throw new UsageError('--scale must be 2, 3 or 4');
-    const format = choiceOpt(ctx.values, 'format', FORMATS);
+    const format = choiceOpt(ctx.values, 'format', OUTPUT_FORMATS);
     const quality = intOpt(ctx.values, 'quality');
     if (quality !== undefined && (quality < 1 || quality > 100)) throw new UsageError('--quality must be 1–100');
     const tile = intOpt(ctx.values, 'tile');
     if (tile !== undefined && tile < 16) throw new UsageError('--tile must be at least 16');
     const backendArg = stringOpt(ctx.values, 'backend') ?? 'auto';
-    const backendPref = BackendPref.safeParse(backendArg);
-    if (!backendPref.success) throw new UsageError(`--backend: unknown backend "${backendArg}"`);
+    const backend = BackendPref.safeParse(backendArg);
+    if (!backend.success) throw new UsageError(`--backend: unknown backend "${backendArg}"`);
 
     const model = resolveModelOrRun(modelArg, ctx.workspace, (m) => isPretrainedModel(m, scale));
-    const items = await collectInputs(ctx.positionals);
-    if (items.length === 0) throw new AppError('NOT_FOUND', `no images found in ${ctx.positionals.join(', ')}`);
-    const backend = await ensureBackend(backendPref.data);
-    if (!ctx.json) ctx.io.out(`upscaling ${items.length} image(s) with ${modelArg}${scale ? ` ×${scale}` : ''} on ${backend} → ${resolve(out)}`);
-    const taken = new Set<string>();
-    let failed = 0;
-    try {
-      // load once up front: a model that cannot load would fail every file
-      const upscaler = await loadUpscaler(model, scale);
-      if (scale !== undefined && upscaler.scale !== scale) throw new AppError('INVALID_ARGUMENT', `${model} upscales ×${upscaler.scale}, not ×${scale}; drop --scale or pass --scale ${upscaler.scale}`);
-      for (const [index, item] of items.entries()) {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        const fmt: OutputFormat = format ?? formatFromPath(item.input) ?? 'png';
-        const ext = fmt === 'jpg' && /\.jpe?g$/i.test(item.input) ? extname(item.input) : `.${fmt}`;
-        const target = await freeName(join(resolve(out), dirname(item.relative), basename(item.relative, extname(item.relative)) + ext), taken);
-        const report: Reporter = {
-          progress: (p) => { if (ctx.io.tty && !ctx.json) process.stdout.write(`\r  [${index + 1}/${items.length}] ${terminalText(item.relative)}: tile ${p.done}/${p.total}   `); },
-          metrics() {},
-          sample() {},
-          log: (level, message) => ctx.io.err(`${level}: ${message}`),
-        };
-        try {
-          const started = Date.now();
-          const result = await upscaleFile(item.input, target, { model, scale, format: fmt, quality, tile }, { signal: ctx.signal, report });
-          const seconds = (Date.now() - started) / 1000;
-          if (ctx.io.tty && !ctx.json) process.stdout.write('\r');
-          if (ctx.json) ctx.io.out(JSON.stringify({ event: 'file', input: item.input, output: result.output, width: result.width, height: result.height, scale: result.scale, seconds }));
-          else ctx.io.out(`  [${index + 1}/${items.length}] ${item.relative} → ${relative(process.cwd(), result.output).startsWith('..') ? result.output : relative(process.cwd(), result.output)} (${result.width}×${result.height}, ${seconds.toFixed(1)} s)`);
-        } catch (error) {
-          const wire = toWireError(error);
-          if (wire.code === 'CANCELLED' || ctx.signal.aborted) throw error;
-          failed++;
-          if (ctx.json) ctx.io.out(JSON.stringify({ event: 'file-failed', input: item.input, code: wire.code, message: wire.message }));
-          else ctx.io.err(`  [${index + 1}/${items.length}] ${item.relative}: ${wire.code}: ${wire.message}`);
-        }
-      }
-    } finally {
-      releaseUpscalers();
-    }
-    if (ctx.json) ctx.io.out(JSON.stringify({ event: 'done', total: items.length, failed }));
-    else ctx.io.out(`done: ${items.length - failed} upscaled${failed ? `, ${failed} failed` : ''}`);
-    return failed ? EXIT.failed : EXIT.ok;
+    return runAsBatch(ctx, {
+      task: 'superres', model, inputs: ctx.positionals, out, format: format ?? 'input', backend: backend.data,
+      ...(scale !== undefined ? { scale: scale as 2 | 3 | 4 } : {}),
+      ...(quality !== undefined ? { quality } : {}),
+      ...(tile !== undefined ? { tile } : {}),
+    }, {
+      header: (s) => `upscaling ${s.count} image(s) with ${modelArg}${scale ? ` ×${scale}` : ''} on ${s.backend} → ${resolve(out)}`,
+      fileFields: (item) => ({ scale: scaleOf(item) ?? scale ?? null }),
+      summary: (c) => `done: ${c.ok} upscaled${c.skipped ? `, ${c.skipped} already done` : ''}${c.failed ? `, ${c.failed} failed` : ''}`,
+    });
   },
 };

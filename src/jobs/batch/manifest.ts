@@ -46,5 +46,7 @@ export async function sourceKey(path: string): Promise<string> {
 export function settingsHash(s: Record<string, unknown>): string {
   const keys = ['task', 'model', 'modelVersion', 'scale', 'direction', 'format', 'quality', 'tile', 'seed'];
   const picked = Object.fromEntries(keys.map((k) => [k, s[k] ?? null]));
+  // added later: only when set, so outputs written before it existed still match
+  if (s.checkpoint) picked.checkpoint = s.checkpoint;
   return createHash('sha256').update(JSON.stringify(picked)).digest('hex').slice(0, 16);
 }

@@ -5,15 +5,19 @@
 //    `photos` becomes `<out>/trip/<name>`; a file given directly goes to `<out>/<name>`;
 //  - `<name>` keeps the whole input file name and adds the output format's extension unless the
 //    input already has it: `a.png` → `a.png`, `a.jpg` → `a.jpg.png`, `a.JPEG` → `a.JPEG.png`
-//    (so `a.png` and `a.jpg` never collide);
+//    (so `a.png` and `a.jpg` never collide); with the format 'input', a png, jpg or webp input
+//    keeps its name and format, anything else gets `.png`;
+//  - a folder contributes its image files (common/image-files.ts: one extension list, hidden
+//    files left out), in the same order everywhere;
 //  - if that name is taken — by another item of the batch, or by a file already in the output
 //    folder that this batch did not write for the same input and settings — ` (2)`, ` (3)`, ...
 //    goes before the extension: `a (2).png`.
 // Generation batches have no inputs: item i is `gen-000001.png`, ... with seed + i.
-import { readdir, lstat, stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../contract/errors.js';
 import type { BatchSpec } from '../../contract/batch.js';
+import { listImageFiles } from '../../common/image-files.js';
 import { listZipEntries, safeEntryRel } from './zip-input.js';
 import { readManifest, sourceKey, type Manifest } from './manifest.js';
 import { taskDefinition } from '../../tasks/index.js';
@@ -42,28 +46,30 @@ const FORMAT_EXT: Record<string, string[]> = { png: ['.png'], jpg: ['.jpg', '.jp
 
 export function outputName(fileName: string, format: BatchSpec['format']): string {
   const ext = extname(fileName).toLowerCase();
+  if (format === 'input') return Object.values(FORMAT_EXT).some((exts) => exts.includes(ext)) ? fileName : `${fileName}.png`;
   return FORMAT_EXT[format]!.includes(ext) ? fileName : `${fileName}.${format}`;
 }
 
-function withCounter(rel: string, n: number): string {
+/** `a.png` → `a (2).png`: the name a batch (or the CLI copying compare results) gives an output whose name is taken. */
+export function withCounter(rel: string, n: number): string {
   const ext = extname(rel);
   return `${rel.slice(0, rel.length - ext.length)} (${n})${ext}`;
+}
+
+/** `dir/name`, or `dir/name (2)`, `(3)`... whichever is free on disk and not in `taken` (which it joins). */
+export async function freeOutputPath(dir: string, name: string, taken: Set<string>): Promise<string> {
+  for (let n = 1; ; n++) {
+    const path = join(dir, n === 1 ? name : withCounter(name, n));
+    if (!taken.has(path.toLowerCase()) && !(await exists(path))) {
+      taken.add(path.toLowerCase());
+      return path;
+    }
+  }
 }
 
 function isInside(child: string, parent: string): boolean {
   const r = relative(parent, child);
   return r === '' || (!r.startsWith('..') && !r.startsWith(sep) && !/^[A-Za-z]:/.test(r));
-}
-
-async function walk(dir: string, found: Array<{ path: string; rel: string }>, root: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue; // hidden files: .DS_Store, our own manifest, locks
-    const full = join(dir, e.name);
-    if (e.isDirectory()) await walk(full, found, root);
-    else found.push({ path: full, rel: relative(root, full).split(sep).join('/') });
-  }
 }
 
 export async function planBatch(spec: BatchSpec, outDir: string, settingsHash: string): Promise<BatchPlan> {
@@ -75,7 +81,7 @@ export async function planBatch(spec: BatchSpec, outDir: string, settingsHash: s
   if (seeded) {
     const count = spec.count ?? 16;
     for (let i = 0; i < count; i++) {
-      const name = `gen-${String(i + 1).padStart(6, '0')}.${spec.format}`;
+      const name = `gen-${String(i + 1).padStart(6, '0')}.${spec.format === 'input' ? 'png' : spec.format}`;
       raw.push({ input: '', label: `seed ${(spec.seed ?? 0) + i}`, rel: name, key: `generate:${(spec.seed ?? 0) + i}` });
     }
   } else {
@@ -91,9 +97,7 @@ export async function planBatch(spec: BatchSpec, outDir: string, settingsHash: s
         throw new AppError('NOT_FOUND', `input ${input} does not exist; check the path`);
       }
       if (st.isDirectory()) {
-        const found: Array<{ path: string; rel: string }> = [];
-        await walk(input, found, input);
-        for (const f of found) raw.push({ input: f.path, label: f.path, rel: f.rel, key: '' });
+        for (const f of await listImageFiles(input)) raw.push({ input: f.path, label: f.path, rel: f.rel, key: '' });
       } else if (extname(input).toLowerCase() === '.zip') {
         for (const e of await listZipEntries(input)) {
           raw.push({ input, entry: e.name, label: `${input}!${e.name}`, rel: safeEntryRel(e.name), key: `${input}!${e.name}:${e.crc32}:${e.size}` });

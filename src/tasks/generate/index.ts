@@ -27,7 +27,7 @@ export const generateTask: TaskDefinition = {
       // one image per item (seed + index), so a paused or rerun batch redoes nothing it finished
       const tmp = await mkdtemp(join(dirname(output), '.gen-'));
       try {
-        const { files } = await generateImages(spec.resolvedModel.dir!, { count: 1, seed: (spec.seed ?? 0) + item.seq, format: spec.format, quality: spec.quality }, tmp, ctx);
+        const { files } = await generateImages(spec.resolvedModel.dir!, { count: 1, seed: (spec.seed ?? 0) + item.seq, format: spec.format === 'input' ? 'png' : spec.format, quality: spec.quality }, tmp, ctx);
         if (!files[0]) throw new Error('the generator wrote no image');
         await rename(files[0], output);
       } finally {
