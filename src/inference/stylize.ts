@@ -12,7 +12,7 @@ import { importedStylizer, isImportedModelFolder } from './imported-model.js';
 import { isOnnxPath, onnxStylizer, routedStylizer } from './onnx-predictors.js';
 import type { Stylizer } from './predictors.js';
 import { isCycleGanModel, type Direction } from '../models/cyclegan/model.js';
-import { decodeImage, encodeImage, inspectInputImage, type OutputFormat, type RawImage } from '../data/image-io.js';
+import { decodeImage, encodeImage, formatFromPath, inspectInputImage, type OutputFormat, type RawImage } from '../data/image-io.js';
 import { writeFileDurable } from '../common/durable-write.js';
 import { runTiled, type TileFn } from './tiling.js';
 
@@ -175,21 +175,13 @@ export async function stylizeFile(inputPath: string, outputPath: string, opts: S
     throw new AppError('CORRUPT_IMAGE', `${inputPath} could not be decoded (${(error as Error).message})`);
   }
   let out = await stylizeImage(stylizer, img, { direction: opts.direction, tile: opts.tile, memoryBudgetBytes: opts.memoryBudgetBytes }, ctx);
-  const format = opts.format ?? formatOf(target) ?? 'png';
+  const format = opts.format ?? formatFromPath(target) ?? 'png';
   if (format === 'jpg' && (out.channels === 2 || out.channels === 4)) out = dropAlpha(out);
   // the output stays in the input's colour space: it carries the same profile
   const encoded = await encodeImage({ ...out, icc: img.icc }, format, opts.quality ?? 90);
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new AppError('CANCELLED', 'cancelled');
   await writeFileDurable(target, encoded);
   return { output: target, width: out.width, height: out.height, direction: opts.direction, run: stylizer.runDir };
-}
-
-function formatOf(path: string): OutputFormat | null {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.png')) return 'png';
-  if (lower.endsWith('.jpg') || lower.endsWith('.jpeg')) return 'jpg';
-  if (lower.endsWith('.webp')) return 'webp';
-  return null;
 }
 
 /** JPEG has no alpha; the colour was composited on white already, so the alpha can just go. */
