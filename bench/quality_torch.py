@@ -7,11 +7,14 @@ Run by bench/quality.ts:
   /usr/bin/python3 bench/quality_torch.py --data DATA.u8 --count N --size S --channels C \
       --net vanilla|dcgan --steps N --batch B --lr LR --z Z [--hidden1 H1 --hidden2 H2]
       [--base-filters F --max-filters M] [--diff-augment] --samples N --out SAMPLES.u8 [--threads T]
+      [--sample-every K]
 
 DATA.u8: N images, H×W×C uint8 (row-major, channels last). SAMPLES.u8: the same layout.
+--sample-every K also writes SAMPLES.u8.STEP after every K steps (a quality curve); samples draw
+their noise from a generator of their own, so the training run is the same with or without them.
 Prints one JSON line: {"steps":..., "seconds":..., "loss_G":..., "loss_D":...}.
 """
-import argparse, json, math, time
+import argparse, json, math, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
@@ -79,7 +82,7 @@ def main():
     ap = argparse.ArgumentParser()
     for name, kind in [("data", str), ("count", int), ("size", int), ("channels", int), ("net", str), ("steps", int), ("batch", int),
                        ("lr", float), ("z", int), ("hidden1", int), ("hidden2", int), ("base-filters", int), ("max-filters", int),
-                       ("samples", int), ("out", str), ("threads", int), ("seed", int)]:
+                       ("samples", int), ("out", str), ("threads", int), ("seed", int), ("sample-every", int)]:
         ap.add_argument("--" + name, type=kind)
     ap.add_argument("--diff-augment", action="store_true")
     a = ap.parse_args()
@@ -102,6 +105,17 @@ def main():
     shape = lambda x: x.reshape(x.shape[0], -1) if flat else x
     image = lambda y: y.reshape(-1, c, s, s) if flat else y
     order, pos = torch.randperm(a.count), 0
+
+    def write_samples(path):
+        G.eval()  # samples with the running batch-norm statistics, as ours are drawn
+        noise = torch.Generator().manual_seed(1_000_000)
+        with torch.no_grad():
+            out = torch.cat([image(G(torch.randn(min(250, a.samples - i), a.z, generator=noise))) for i in range(0, a.samples, 250)])
+        G.train()
+        u8 = ((out.permute(0, 2, 3, 1).clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).numpy()
+        u8.tofile(path)
+
+    sampling = 0.0
     t0 = time.time()
     for step in range(a.steps):
         if pos + a.batch > a.count:
@@ -116,12 +130,14 @@ def main():
         optG.zero_grad()
         lossG = bce(D(shape(aug(fake))), ones)
         lossG.backward(); optG.step()
-    seconds = time.time() - t0
-    G.eval()  # samples with the running batch-norm statistics, as ours are drawn
-    with torch.no_grad():
-        out = torch.cat([image(G(torch.randn(min(250, a.samples - i), a.z))) for i in range(0, a.samples, 250)])
-    u8 = ((out.permute(0, 2, 3, 1).clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).numpy()
-    u8.tofile(a.out)
+        if (step + 1) % 100 == 0:
+            print(f"pytorch step {step + 1}, {time.process_time():.0f} cpu s", file=sys.stderr, flush=True)
+        if a.sample_every and (step + 1) % a.sample_every == 0 and step + 1 < a.steps:
+            t1 = time.time()
+            write_samples(f"{a.out}.{step + 1}")
+            sampling += time.time() - t1
+    seconds = time.time() - t0 - sampling
+    write_samples(a.out)
     print(json.dumps({"steps": a.steps, "seconds": round(seconds, 1), "loss_G": round(lossG.item(), 4), "loss_D": round(lossD.item(), 4)}))
 
 

@@ -62,4 +62,6 @@ export const SUITES: Suite[] = [
 export const MANUAL_SUITES: Suite[] = [
   { ...nodeSuite('webgpu-compiled', 'Compiled WebGPU training step vs tfjs-webgpu', 'webgpu-compiled.js', { quick: 240, full: 400 }), manual: true },
   { ...nodeSuite('quality', 'Generation quality vs a plain PyTorch loop (docs/QUALITY.md)', 'quality.js', { quick: 900, full: 4 * 3600 }), manual: true },
+  // #24: ONNX Runtime (CPU) vs tfjs-wasm inference at equal output; a full run records which engine runs our networks here
+  { ...nodeSuite('ort', 'ONNX Runtime CPU vs tfjs-wasm inference (ESRGAN, UpscalerJS ESRGANs, CycleGAN)', 'ort.js', { quick: 60, full: 300 }), manual: true },
 ];

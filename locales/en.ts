@@ -176,6 +176,7 @@ export const en = {
       JOB_STATE: 'The job is not in a state that allows this; refresh and try again.',
       CANCELLED: 'You stopped it; start it again when ready.',
       ENGINE_CRASHED: 'Resume the run: it continues from the last checkpoint.',
+      QUEUE_UNAVAILABLE: 'Check the queue URL in Settings (host, password, rediss:// for TLS) and that Redis is running.',
       INTERNAL: 'Copy the diagnostics from the run page and report it.',
     },
   },

@@ -177,6 +177,7 @@ export const zhCN: Messages = {
       JOB_STATE: '任务当前的状态不允许此操作，请刷新后重试。',
       CANCELLED: '任务已被你停止，准备好后可重新开始。',
       ENGINE_CRASHED: '继续训练即可：会从最近的检查点接着进行。',
+      QUEUE_UNAVAILABLE: '请检查设置中的队列地址（主机、密码、TLS 用 rediss://），并确认 Redis 正在运行。',
       INTERNAL: '请在训练页面复制诊断信息并报告此问题。',
     },
   },
