@@ -26,7 +26,7 @@ export interface ImageFile {
  * and folders (.DS_Store, ._x.png, a batch's own manifest) and links are left out.
  * `fix` ends the NOT_FOUND message of a folder that cannot be read.
  */
-export async function listImageFiles(dir: string, fix = 'pass an existing folder'): Promise<ImageFile[]> {
+export async function listImageTree(dir: string, fix = 'pass an existing folder'): Promise<ImageFile[]> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -42,4 +42,9 @@ export async function listImageFiles(dir: string, fix = 'pass an existing folder
     files.push({ path, rel });
   }
   return files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/** listImageTree's absolute paths, in its order. */
+export async function listImageFiles(dir: string, fix?: string): Promise<string[]> {
+  return (await listImageTree(dir, fix)).map((f) => f.path);
 }

@@ -11,6 +11,7 @@ import { galleryMethods } from './gallery.js';
 import { generateMethods, modelsMethods } from './models.js';
 import { compareMethods } from './compare.js';
 import { settingsMethods } from './settings.js';
+import { queueMethods } from './queue.js';
 
 export const methods = {
   ...systemMethods,
@@ -23,6 +24,7 @@ export const methods = {
   ...generateMethods,
   ...compareMethods,
   ...settingsMethods,
+  ...queueMethods,
 };
 
 export type Methods = typeof methods;

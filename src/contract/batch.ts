@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Task, UserPath, method } from './common.js';
+import { QueueFiles, RedisUrl } from './queue.js';
 import { BackendPref } from './system.js';
 
 export const OUTPUT_FORMATS = ['png', 'jpg', 'webp'] as const;
@@ -31,6 +32,12 @@ export const BatchSpec = z.object({
   checkpoint: z.string().min(1).max(40).optional(),
   /** inputs over this many pixels are refused (IMAGE_TOO_LARGE); default 40 MP */
   maxPixels: z.number().int().min(1).max(1_000_000_000).optional(),
+  /** run on `gan-studio worker`s through this Redis instead of the local engine */
+  queue: RedisUrl.optional(),
+  /** run on the workers of the queue configured in Settings */
+  onWorkers: z.boolean().optional(),
+  /** how files reach the workers: `shared` when every machine sees the same paths, else through Redis (default) */
+  queueFiles: QueueFiles.optional(),
 }).strict();
 export type BatchSpec = z.infer<typeof BatchSpec>;
 export type BatchSpecInput = z.input<typeof BatchSpec>;

@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'JOB_STATE',
   'CANCELLED',
   'ENGINE_CRASHED',
+  // the batch queue on Redis (gan-studio worker, batch --queue)
+  'QUEUE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

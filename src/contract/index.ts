@@ -10,6 +10,7 @@ export * from './gallery.js';
 export * from './models.js';
 export * from './compare.js';
 export * from './settings.js';
+export * from './queue.js';
 export * from './api.js';
 
 /** What a subscription to the one event channel returns. */

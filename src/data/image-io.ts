@@ -9,6 +9,15 @@ import { keepsOwnSpace, pngWithIccProfile } from './icc-profile.js';
 
 export type OutputFormat = 'png' | 'jpg' | 'webp';
 
+/** The format a file name asks for (`.jpeg` is jpg), or null when it names none we write. */
+export function formatFromPath(path: string): OutputFormat | null {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.png')) return 'png';
+  if (lower.endsWith('.jpg') || lower.endsWith('.jpeg')) return 'jpg';
+  if (lower.endsWith('.webp')) return 'webp';
+  return null;
+}
+
 export interface RawImage {
   /** interleaved 8-bit pixels, row-major */
   data: Uint8Array;

@@ -4,8 +4,6 @@
 // (seed, epoch, position), so the cursor alone fixes every batch and resume is exact.
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { TaskContext } from '../common/reporter.js';
 import type { TrainBatch } from '../models/types.js';
@@ -112,18 +110,6 @@ export function srPairSource(images: Pixels[], options: SrPairOptions): BatchSou
     },
     dispose() {},
   };
-}
-
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff', '.gif']);
-
-export async function listImageFiles(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  } catch (error) {
-    throw new AppError('NOT_FOUND', `cannot read the image folder ${dir}: ${(error as Error).message}`);
-  }
-  return entries.filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())).map((e) => join(e.parentPath, e.name)).sort();
 }
 
 /**

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { join } from 'node:path';
 import type { DatasetStats } from '../contract/datasets.js';
 import type { ImageRecord } from '../workspace/datasets-repo.js';
-import { writeFile, rename } from 'node:fs/promises';
+import { writeFileDurable } from '../common/durable-write.js';
 
 export const DEFAULT_VALIDATION_FRACTION = 0.05;
 
@@ -81,7 +81,6 @@ export async function makeMosaic(root: string, datasetDir: string, images: reado
     .png()
     .toBuffer();
   const path = join(datasetDir, 'mosaic.png');
-  await writeFile(`${path}.partial`, out);
-  await rename(`${path}.partial`, path);
+  await writeFileDurable(path, out);
   return path;
 }

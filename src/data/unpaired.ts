@@ -6,12 +6,11 @@
 // Pixels stay as 8-bit in memory (4× smaller than float32) and become tensors per batch.
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { BatchSource } from './types.js';
 import type { TrainBatch } from '../models/types.js';
 import { seededPermutation } from '../common/prng.js';
+import { listImageFiles as listImages } from '../common/image-files.js';
 import { stepRandom } from '../models/step-random.js';
 
 /** Square 8-bit images of one size, HWC interleaved, one buffer each. */
@@ -21,20 +20,9 @@ export interface ImageSet {
   channels: 1 | 3;
 }
 
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff', '.avif']);
-
-/** Image files under `dir`, recursively, sorted (stable order = reproducible runs). */
+/** Image files under `dir` (one lister for the app: common/image-files.ts). */
 export async function listImageFiles(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  } catch (error) {
-    throw new AppError('NOT_FOUND', `cannot read the image folder ${dir}: ${(error as Error).message}; pass an existing folder or a dataset id`);
-  }
-  return entries
-    .filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
+  return listImages(dir, 'pass an existing folder or a dataset id');
 }
 
 /**

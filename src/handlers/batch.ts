@@ -22,6 +22,7 @@ import type { RunSummary } from '../contract/runs.js';
 import type { AppContext } from './app-context.js';
 import { importedModel, resolvePretrained } from './models.js';
 import { isModelFile } from './model-import-file.js';
+import { configuredQueue } from './queue.js';
 import { runDir } from './runs.js';
 
 type BatchHandlers = Pick<Handlers, 'batch:start' | 'batch:report' | 'batch:exportZip'>;
@@ -94,18 +95,21 @@ export function batchHandlers(ctx: AppContext): BatchHandlers {
       const report = spec.report ? await ctx.userPath(spec.report, 'file') : undefined;
       taskDefinition(spec.task).checkBatch(spec, inputs);
       const resolvedModel = await resolveBatchModel(ctx, spec);
+      // on workers: the queue given, or the one in Settings (its URL stays out of the job's title)
+      const onQueue = spec.queue ? { url: spec.queue, files: spec.queueFiles ?? 'redis' } : spec.onWorkers ? await configuredQueue(ctx) : null;
       const id = newJobId('batch');
       const dir = jobDir(ctx, id);
       const outDir = out ?? join(ws.layout.exports, id);
       const frozen: FrozenBatch = {
         ...spec, inputs, ...(out ? { out } : {}), ...(report ? { report } : {}),
         resolvedModel, maxPixels: spec.maxPixels ?? DEFAULT_MAX_PIXELS, outDir, jobDir: dir,
+        ...(onQueue ? { queue: onQueue.url, queueFiles: spec.queueFiles ?? onQueue.files } : {}),
       };
       const plan = await planBatch(frozen, outDir, settingsHash({ ...frozen, model: `${resolvedModel.kind}:${resolvedModel.id}` }));
       if (!plan.items.length) throw new AppError('NOT_FOUND', `no images found in ${spec.inputs.join(', ')}`);
       await mkdir(dir, { recursive: true });
       await writeFileDurable(join(dir, PLAN_FILE), Buffer.from(JSON.stringify(plan)));
-      const title = batchTitle(spec, resolvedModel.kind === 'run' ? getRun(ws.catalog, resolvedModel.id)?.name : undefined, plan.items.length);
+      const title = (onQueue ? 'On workers: ' : '') + batchTitle(spec, resolvedModel.kind === 'run' ? getRun(ws.catalog, resolvedModel.id)?.name : undefined, plan.items.length);
       jobs.submit({ id, kind: 'batch', title, task: 'batch', input: { spec: frozen }, pausable: true });
       return { jobId: id };
     },

@@ -4,10 +4,11 @@
 // PNG is composed lazily, the first time both sides are seen done.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { readJsonFile } from '../common/json-file.js';
+import { writeFileDurable } from '../common/durable-write.js';
 import type { Handlers } from '../contract/api.js';
 import { BatchSpec, type BatchReport } from '../contract/batch.js';
 import type { CompareResult, CompareSide, CompareSideResult } from '../contract/compare.js';
@@ -67,7 +68,7 @@ export function compareHandlers(ctx: AppContext): CompareHandlers {
       const record: CompareRecord = {
         id, task: spec.task, input: workspaceRelative(ctx.ws, input)!, inputWidth: meta.width, inputHeight: meta.height, createdAt: Date.now(), sides,
       };
-      await writeFile(join(dir, RECORD), JSON.stringify(record, null, 2));
+      await writeFileDurable(join(dir, RECORD), JSON.stringify(record, null, 2));
       return resultOf(ctx, record);
     },
     'compare:get': async ({ id }) => {
@@ -150,7 +151,7 @@ async function cachedFidelity(cache: string, input: string, outputs: string[]): 
     if (cached) return cached;
   }
   const scores = await Promise.all(outputs.map((o) => fidelity(input, o)));
-  await writeFile(cache, JSON.stringify(scores));
+  await writeFileDurable(cache, JSON.stringify(scores));
   return scores;
 }
 
@@ -192,7 +193,5 @@ export async function composeSideBySide(paths: string[], dest: string): Promise<
     left += p.info.width + GAP;
     return c;
   });
-  const tmp = `${dest}.partial-${process.pid}`;
-  await sharp({ create: { width, height, channels: 3, background: '#808080' } }).composite(composites).png().toFile(tmp);
-  await rename(tmp, dest);
+  await writeFileDurable(dest, await sharp({ create: { width, height, channels: 3, background: '#808080' } }).composite(composites).png().toBuffer());
 }

@@ -9,6 +9,7 @@ import { galleryHandlers } from './gallery.js';
 import { jobsHandlers } from './jobs.js';
 import { modelsHandlers } from './models.js';
 import { runsHandlers } from './runs.js';
+import { queueHandlers } from './queue.js';
 import { settingsHandlers } from './settings.js';
 import { systemHandlers } from './system.js';
 
@@ -23,6 +24,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...modelsHandlers(ctx),
     ...compareHandlers(ctx),
     ...settingsHandlers(ctx),
+    ...queueHandlers(ctx),
   } satisfies Handlers;
 }
 

@@ -164,9 +164,13 @@ async function readModelFile(file: string): Promise<Uint8Array> {
   return readFile(file);
 }
 
-/** Checks `file` is image-to-image and probes its scale; the session stays open for the caller. */
-async function openChecked(file: string, stored: StoredRanges): Promise<{ session: OrtSession; facts: OnnxImageFacts }> {
-  const bytes = await readModelFile(file);
+/** A model file, or a graph made in memory (our own networks converted for ONNX Runtime) with a name for messages. */
+export type OnnxSource = string | { bytes: Uint8Array; label: string };
+
+/** Checks the graph is image-to-image and probes its scale; the session stays open for the caller. */
+async function openChecked(source: OnnxSource, stored: StoredRanges): Promise<{ session: OrtSession; facts: OnnxImageFacts }> {
+  const file = typeof source === 'string' ? source : source.label;
+  const bytes = typeof source === 'string' ? await readModelFile(source) : source.bytes;
   const graph = checkImageGraph(file, bytes, stored);
   const session = await createOrtSession(bytes, file);
   try {
@@ -189,8 +193,9 @@ export async function describeOnnxImageFile(file: string, stored: StoredRanges =
 }
 
 /** Opens `file` for inference. `stored`: the ranges an import saved (the file's metadata_props come first). */
-export async function openOnnxImageModel(file: string, stored: StoredRanges = {}): Promise<OnnxImageModel> {
-  const { session, facts } = await openChecked(file, stored);
+export async function openOnnxImageModel(source: OnnxSource, stored: StoredRanges = {}): Promise<OnnxImageModel> {
+  const { session, facts } = await openChecked(source, stored);
+  const file = typeof source === 'string' ? source : source.label;
   const a = facts.align;
   const pad = (h: number, w: number): [number, number] => facts.fixedSize ?? [Math.ceil(h / a) * a, Math.ceil(w / a) * a];
   const s = facts.scale;

@@ -60,6 +60,7 @@ export async function onnxUpscaler(file: string, stored: StoredRanges = {}, expe
       throw new AppError('INTERNAL', `${file} runs on ONNX Runtime, asynchronously: call predictAsync`);
     },
     predictAsync: (x) => m.run(x),
+    engine: 'ort',
     dispose: () => void m.dispose(),
   };
 }
@@ -67,7 +68,6 @@ export async function onnxUpscaler(file: string, stored: StoredRanges = {}, expe
 /** One or two .onnx image-to-image graphs as a Stylizer (images in [-1, 1] both ways, as stylize works). */
 export async function onnxStylizer(id: string, files: Partial<Record<Direction, string>>, stored: StoredRanges = {}): Promise<Stylizer> {
   const models: Partial<Record<Direction, OnnxImageModel>> = {};
-  const disposeAll = () => Promise.all(Object.values(models).map((m) => m.dispose()));
   try {
     for (const [direction, file] of Object.entries(files) as Array<[Direction, string]>) {
       const m = await openOnnxImageModel(file, stored);
@@ -75,9 +75,13 @@ export async function onnxStylizer(id: string, files: Partial<Record<Direction, 
       if (m.scale !== 1) throw new AppError('INVALID_ARGUMENT', `${file} enlarges images ×${m.scale}: it is a super-resolution model — run it with upscale, not stylize`);
     }
   } catch (error) {
-    await disposeAll();
+    await Promise.all(Object.values(models).map((m) => m.dispose()));
     throw error;
   }
+  return onnxStylizerFrom(id, models);
+}
+
+function onnxStylizerFrom(id: string, models: Partial<Record<Direction, OnnxImageModel>>): Stylizer {
   const first = Object.values(models)[0]!;
   const translateAsync = async (images: tf.Tensor4D, direction: Direction): Promise<tf.Tensor4D> => {
     const m = models[direction];
@@ -92,11 +96,72 @@ export async function onnxStylizer(id: string, files: Partial<Record<Direction, 
     translateAnySize: () => {
       throw new AppError('INTERNAL', `${id} runs on ONNX Runtime, asynchronously: call translateAsync`);
     },
-    dispose: () => void disposeAll(),
+    dispose: () => void Promise.all(Object.values(models).map((m) => m.dispose())),
   } as unknown as CycleGanModel; // stylize disposes it; translation goes through translateAsync
   const edges = Object.values(models).map(fixedEdge).filter((e): e is number => e !== undefined);
   return {
-    runDir: id, model, channels: first.channels, bytesPerPixel: 64 * 4 * 6, checkpoint: 'onnx', translateAsync,
+    runDir: id, model, channels: first.channels, bytesPerPixel: 64 * 4 * 6, checkpoint: 'onnx', translateAsync, engine: 'ort',
     ...(edges.length ? { maxTile: Math.min(...edges) } : {}),
+  };
+}
+
+/** Converts our tfjs network in memory for ONNX Runtime; null (tfjs keeps it) when a layer does not convert. */
+async function convertForOrt(net: tf.LayersModel, range: { inputRange: Range; outputRange: Range }, label: string, weights?: tf.Tensor[]): Promise<OnnxImageModel | null> {
+  const { layersModelToOnnx, OnnxExportError } = await import('../models/onnx/export-onnx.js');
+  // the weights inference uses (a run's EMA average) go into the graph; the network keeps its own
+  const own = weights ? net.getWeights().map((w) => w.clone()) : null;
+  let bytes: Uint8Array;
+  try {
+    if (weights) net.setWeights(weights);
+    bytes = layersModelToOnnx(net, { input: { kind: 'image', range: range.inputRange }, outputRange: range.outputRange, graphName: net.name });
+  } catch (error) {
+    if (error instanceof OnnxExportError) return null;
+    throw error;
+  } finally {
+    if (own) {
+      net.setWeights(own);
+      tf.dispose(own);
+    }
+  }
+  return openOnnxImageModel({ bytes, label });
+}
+
+/**
+ * `base` (a run's or a pretrained ESRGAN's tfjs Upscaler) on ONNX Runtime when the engine choice
+ * says so (src/engine/inference-engine.ts); otherwise, or when the network does not convert, `base`.
+ */
+export async function routedUpscaler(base: Upscaler, net: tf.LayersModel): Promise<Upscaler> {
+  const { chooseInferenceEngine } = await import('../engine/inference-engine.js');
+  if (chooseInferenceEngine(tf.getBackend()).engine !== 'ort') return base;
+  const m = await convertForOrt(net, base, base.id);
+  if (!m) return base;
+  return {
+    ...base, inputRange: [0, 1], outputRange: [0, 1], engine: 'ort',
+    predictAsync: (x) => m.run(x),
+    dispose: () => {
+      base.dispose();
+      void m.dispose();
+    },
+  };
+}
+
+/** A CycleGAN run's two generators on ONNX Runtime when the engine choice says so; otherwise `base`. */
+export async function routedStylizer(base: Stylizer, nets: Record<Direction, tf.LayersModel>, weights: Partial<Record<Direction, tf.Tensor[]>> = {}): Promise<Stylizer> {
+  const { chooseInferenceEngine } = await import('../engine/inference-engine.js');
+  if (chooseInferenceEngine(tf.getBackend()).engine !== 'ort') return base;
+  const converted: Partial<Record<Direction, OnnxImageModel>> = {};
+  for (const direction of ['a2b', 'b2a'] as const) {
+    const m = await convertForOrt(nets[direction], { inputRange: [-1, 1], outputRange: [-1, 1] }, `${base.runDir} ${direction}`, weights[direction]);
+    if (!m) {
+      await Promise.all(Object.values(converted).map((c) => c.dispose()));
+      return base;
+    }
+    converted[direction] = m;
+  }
+  const ort = onnxStylizerFrom(base.runDir, converted);
+  return {
+    ...base, engine: 'ort', translateAsync: ort.translateAsync,
+    // translation goes through translateAsync; the model is only disposed (the tfjs networks and the sessions)
+    model: { dispose: () => { base.model.dispose(); ort.model.dispose(); } } as unknown as CycleGanModel,
   };
 }

@@ -18,6 +18,8 @@ export interface Upscaler {
   predictAsync?(x: tf.Tensor4D): Promise<tf.Tensor4D>;
   /** a graph with a fixed input size: tiles are never larger than this edge */
   maxTile?: number;
+  /** what runs it: tfjs (default) or ONNX Runtime (an .onnx model, or ours routed there) */
+  engine?: 'tfjs' | 'ort';
   dispose(): void;
 }
 
@@ -35,4 +37,5 @@ export interface Stylizer {
   translateAsync?(images: tf.Tensor4D, direction: 'a2b' | 'b2a'): Promise<tf.Tensor4D>;
   /** a graph with a fixed input size: tiles are never larger than this edge */
   maxTile?: number;
+  engine?: 'tfjs' | 'ort';
 }

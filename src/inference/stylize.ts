@@ -9,10 +9,10 @@ import { AppError } from '../contract/errors.js';
 import type { TaskContext } from '../common/reporter.js';
 import { loadModelForInference } from '../training/load-model.js';
 import { importedStylizer, isImportedModelFolder } from './imported-model.js';
-import { isOnnxPath, onnxStylizer } from './onnx-predictors.js';
+import { isOnnxPath, onnxStylizer, routedStylizer } from './onnx-predictors.js';
 import type { Stylizer } from './predictors.js';
 import { isCycleGanModel, type Direction } from '../models/cyclegan/model.js';
-import { decodeImage, encodeImage, inspectInputImage, type OutputFormat, type RawImage } from '../data/image-io.js';
+import { decodeImage, encodeImage, formatFromPath, inspectInputImage, type OutputFormat, type RawImage } from '../data/image-io.js';
 import { writeFileDurable } from '../common/durable-write.js';
 import { runTiled, type TileFn } from './tiling.js';
 
@@ -37,7 +37,16 @@ export function loadStylizer(runDir: string, checkpoint?: string): Promise<Styli
       }
       const filters = Number(loaded.spec.extra.filters ?? 64);
       // peak: a few feature maps of `filters` channels at full resolution, float32
-      return { runDir: resolve(runDir), model: loaded.model, channels: loaded.spec.channels, bytesPerPixel: filters * 4 * 6, checkpoint: loaded.checkpoint };
+      const base: Stylizer = { runDir: resolve(runDir), model: loaded.model, channels: loaded.spec.channels, bytesPerPixel: filters * 4 * 6, checkpoint: loaded.checkpoint };
+      // ONNX Runtime where it was measured faster on this machine (src/engine/inference-engine.ts), with the EMA weights translate uses
+      const nets = { a2b: loaded.model.networks.G_AB!, b2a: loaded.model.networks.G_BA! };
+      const extra = loaded.model.getExtraState().tensors;
+      const ema = (name: string, net: tf.LayersModel) => {
+        const w = net.weights.map((_, i) => extra[`ema/${name}/${i}`]);
+        return w.every((t) => t !== undefined) ? (w as tf.Tensor[]) : undefined;
+      };
+      const weights = { a2b: ema('G_AB', nets.a2b), b2a: ema('G_BA', nets.b2a) };
+      return routedStylizer(base, nets, Object.fromEntries(Object.entries(weights).filter(([, w]) => w)));
     })();
     cache.set(key, entry);
     entry.catch(() => cache.delete(key));
@@ -166,21 +175,13 @@ export async function stylizeFile(inputPath: string, outputPath: string, opts: S
     throw new AppError('CORRUPT_IMAGE', `${inputPath} could not be decoded (${(error as Error).message})`);
   }
   let out = await stylizeImage(stylizer, img, { direction: opts.direction, tile: opts.tile, memoryBudgetBytes: opts.memoryBudgetBytes }, ctx);
-  const format = opts.format ?? formatOf(target) ?? 'png';
+  const format = opts.format ?? formatFromPath(target) ?? 'png';
   if (format === 'jpg' && (out.channels === 2 || out.channels === 4)) out = dropAlpha(out);
   // the output stays in the input's colour space: it carries the same profile
   const encoded = await encodeImage({ ...out, icc: img.icc }, format, opts.quality ?? 90);
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new AppError('CANCELLED', 'cancelled');
   await writeFileDurable(target, encoded);
   return { output: target, width: out.width, height: out.height, direction: opts.direction, run: stylizer.runDir };
-}
-
-function formatOf(path: string): OutputFormat | null {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.png')) return 'png';
-  if (lower.endsWith('.jpg') || lower.endsWith('.jpeg')) return 'jpg';
-  if (lower.endsWith('.webp')) return 'webp';
-  return null;
 }
 
 /** JPEG has no alpha; the colour was composited on white already, so the alpha can just go. */

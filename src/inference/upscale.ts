@@ -3,10 +3,10 @@
 // gray stays gray, and the output file appears only once it is complete.
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { TaskContext } from '../common/reporter.js';
-import { decodeImage, encodeImage, inspectInputImage, type OutputFormat, type RawImage } from '../data/image-io.js';
+import { decodeImage, encodeImage, formatFromPath, inspectInputImage, type OutputFormat, type RawImage } from '../data/image-io.js';
 import { writeFileDurable } from '../common/durable-write.js';
 import { defaultBytesPerInputPixel, runTiled, type TileFn } from './tiling.js';
 import { loadUpscaler, type Upscaler } from './upscalers.js';
@@ -132,14 +132,6 @@ async function tensorToUint8(t: tf.Tensor3D): Promise<RawImage> {
   bytes.dispose();
   const [height, width, channels] = t.shape;
   return { data, width, height, channels: channels as RawImage['channels'] };
-}
-
-export function formatFromPath(path: string): OutputFormat | null {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.png') return 'png';
-  if (ext === '.jpg' || ext === '.jpeg') return 'jpg';
-  if (ext === '.webp') return 'webp';
-  return null;
 }
 
 export interface UpscaleFileOptions {

@@ -10,7 +10,7 @@ import { checkpointsDir } from '../training/checkpoint.js';
 import { loadModelForInference } from '../training/load-model.js';
 import { defaultBytesPerInputPixel } from './tiling.js';
 import { importedUpscaler, isImportedModelFolder } from './imported-model.js';
-import { onnxUpscaler } from './onnx-predictors.js';
+import { onnxUpscaler, routedUpscaler } from './onnx-predictors.js';
 import type { Upscaler } from './predictors.js';
 import { safetensorsUpscaler } from './community-upscaler.js';
 
@@ -30,7 +30,8 @@ export function isPretrainedModel(model: string, scale?: number): boolean {
 export async function pretrainedUpscaler(id: string): Promise<Upscaler> {
   const { manifest, model, predict } = await loadPretrained(id);
   const thick = manifest.architecture.type === 'rrdn';
-  return {
+  // ONNX Runtime where it was measured faster on this machine (src/engine/inference-engine.ts)
+  return routedUpscaler({
     id,
     scale: manifest.scale,
     inputRange: manifest.inputRange,
@@ -40,7 +41,7 @@ export async function pretrainedUpscaler(id: string): Promise<Upscaler> {
     bytesPerInputPixel: thick ? 4 * 64 * 24 * manifest.scale : defaultBytesPerInputPixel(manifest.scale),
     predict,
     dispose: () => model.dispose(),
-  };
+  }, model);
 }
 
 /** The generator of a trained super-resolution run (latest usable checkpoint, or `checkpoint`). */
@@ -52,7 +53,7 @@ export async function runUpscaler(runDir: string, checkpoint?: string): Promise<
     model.dispose();
     throw new AppError('INVALID_ARGUMENT', `${runDir} is a ${loaded.family.task} run (${loaded.family.id}), not a super-resolution one; pass an SR run or esrgan-slim|esrgan-medium|esrgan-thick`);
   }
-  return {
+  return routedUpscaler({
     id: `${runDir}@${loaded.checkpoint}`,
     scale: spec.scale,
     inputRange: [-1, 1],
@@ -60,7 +61,7 @@ export async function runUpscaler(runDir: string, checkpoint?: string): Promise<
     channels: spec.channels,
     predict: (x) => G.predict(x) as tf.Tensor4D,
     dispose: () => model.dispose(),
-  };
+  }, G);
 }
 
 let cached: { key: string; upscaler: Upscaler } | null = null;

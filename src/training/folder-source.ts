@@ -2,27 +2,11 @@
 // (sharp), held in memory. Used when no workspace dataset stands for --data, and by the demos.
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
 import { AppError } from '../contract/errors.js';
 import type { BatchSource } from '../data/types.js';
 import type { TaskContext } from '../common/reporter.js';
 import { memoryBatchSource } from './memory-source.js';
-
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp', '.tif', '.tiff']);
-
-async function listImages(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  } catch (error) {
-    throw new AppError('NOT_FOUND', `cannot read the image folder ${dir}: ${(error as Error).message}`);
-  }
-  return entries
-    .filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()))
-    .map((e) => join(e.parentPath ?? dir, e.name))
-    .sort();
-}
+import { listImageFiles } from '../common/image-files.js';
 
 /** One image as `size`×`size`×`channels` bytes; transparency is flattened onto white. */
 export async function loadSquare(path: string, size: number, channels: 1 | 3): Promise<Buffer> {
@@ -41,7 +25,7 @@ export async function folderSource(
   opts: { size: number; channels: 1 | 3; seed: number; limit?: number; flip?: boolean },
   ctx?: TaskContext,
 ): Promise<BatchSource> {
-  const files = (await listImages(dir)).slice(0, opts.limit ?? 50_000);
+  const files = (await listImageFiles(dir)).slice(0, opts.limit ?? 50_000);
   const pixels = opts.size * opts.size * opts.channels;
   const bytes = new Uint8Array(files.length * pixels);
   let count = 0;

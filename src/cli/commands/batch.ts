@@ -1,13 +1,14 @@
 import { UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { OUTPUT_FORMATS, type BatchReport } from '../../contract/batch.js';
 import { TASKS } from '../../contract/common.js';
+import { QUEUE_FILES } from '../../contract/queue.js';
 import { call, waitForJob, withApp } from '../app-client.js';
 import { taskDefinition } from '../../tasks/index.js';
 
 export const batchCommand: Command = {
   name: 'batch',
   summary: 'Apply a model to files, folders or zips into an output folder',
-  usage: 'gan-studio batch --task superres|cyclegan|generate --model RUN|MODEL INPUT... --out DIR [--report FILE] [--fail-fast] [--scale S] [--direction a2b|b2a] [--format png|jpg|webp] [--quality Q] [--tile N] [--count N] [--seed N] [--max-pixels N]',
+  usage: 'gan-studio batch --task superres|cyclegan|generate --model RUN|MODEL INPUT... --out DIR [--report FILE] [--fail-fast] [--scale S] [--direction a2b|b2a] [--format png|jpg|webp] [--quality Q] [--tile N] [--count N] [--seed N] [--max-pixels N] [--queue redis://HOST:PORT [--queue-files redis|shared]]',
   options: {
     'task': { type: 'string' },
     'model': { type: 'string' },
@@ -22,6 +23,8 @@ export const batchCommand: Command = {
     'count': { type: 'string' },
     'seed': { type: 'string' },
     'max-pixels': { type: 'string' },
+    'queue': { type: 'string' },
+    'queue-files': { type: 'string' },
   },
   async run(ctx) {
     const v = ctx.values;
@@ -43,7 +46,11 @@ export const batchCommand: Command = {
       ...(intOpt(v, 'count') !== undefined ? { count: intOpt(v, 'count') } : {}),
       ...(intOpt(v, 'seed') !== undefined ? { seed: intOpt(v, 'seed') } : {}),
       ...(intOpt(v, 'max-pixels') !== undefined ? { maxPixels: intOpt(v, 'max-pixels') } : {}),
+      // on `gan-studio worker`s instead of this machine's engine; files through Redis unless every machine sees the same paths
+      ...(stringOpt(v, 'queue') ? { queue: stringOpt(v, 'queue') } : {}),
+      ...(choiceOpt(v, 'queue-files', QUEUE_FILES) ? { queueFiles: choiceOpt(v, 'queue-files', QUEUE_FILES) } : {}),
     };
+    if (spec.queueFiles && !spec.queue) throw new UsageError('--queue-files goes with --queue');
     return withApp(ctx, async (app) => {
       const { jobId } = await call(app, 'batch:start', { spec });
       const job = await waitForJob(ctx, app, jobId);

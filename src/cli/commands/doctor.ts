@@ -3,10 +3,13 @@ import { choiceOpt, floatOpt } from '../command.js';
 import { deviceInfo, selectBackend } from '../../engine/backends.js';
 import { BackendPref } from '../../contract/system.js';
 import { describeStepPaths } from '../../engine/webgpu-compiled/index.js';
+import { chooseInferenceEngine } from '../../engine/inference-engine.js';
+import { onnxRuntimeProviders } from '../../engine/onnx-runtime.js';
 
 /**
  * `gan-studio doctor`: which backend `auto` picks on this machine and why each other one was
- * skipped, with a matmul probe (GFLOP/s) for every backend that runs.
+ * skipped, with a matmul probe (GFLOP/s) for every backend that runs; then ONNX Runtime's
+ * execution providers and which engine runs image-model inference.
  */
 export const doctorCommand: Command = {
   name: 'doctor',
@@ -21,8 +24,10 @@ export const doctorCommand: Command = {
     const seconds = floatOpt(values, 'seconds') ?? 1;
     const device = deviceInfo();
     const selection = await selectBackend(pref, { probeSeconds: seconds });
+    const ort = await onnxRuntimeProviders();
+    const inference = chooseInferenceEngine(selection.chosen);
     if (json) {
-      io.out(JSON.stringify({ chosen: selection.chosen, table: selection.table, device, trainStep: describeStepPaths(selection.chosen) }));
+      io.out(JSON.stringify({ chosen: selection.chosen, table: selection.table, device, trainStep: describeStepPaths(selection.chosen), onnxRuntime: ort, inference }));
       return 0;
     }
     io.out(`Device: ${device.cpu} — ${device.cores} cores, ${(device.memoryBytes / 2 ** 30).toFixed(1)} GiB${device.adapter ? `, GPU adapter ${device.adapter}` : ""}`);
@@ -41,6 +46,12 @@ export const doctorCommand: Command = {
     io.out('');
     io.out(`Training and inference will use ${selection.chosen} (${pref === 'auto' ? 'auto' : `forced: ${pref}`}). Force another with --backend.`);
     io.out(describeStepPaths(selection.chosen));
+    io.out('');
+    // .onnx models always run on ONNX Runtime; our own networks go there only where it was measured faster
+    io.out(ort.available
+      ? `ONNX Runtime ${ort.version ?? ''}: providers ${ort.providers.map((p) => `${p.name}${p.bundled ? '' : ' (if its libraries are installed)'}`).join(', ')}; .onnx models run on cpu`
+      : `ONNX Runtime: not usable — ${ort.error}`);
+    io.out(`Inference of trained and pretrained image models: ${inference.engine === 'ort' ? 'ONNX Runtime' : 'tfjs'} (${inference.reason}); GAN_STUDIO_INFERENCE=tfjs|ort forces one.`);
     return 0;
   },
 };

@@ -56,6 +56,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./batch.js')).batchCommand,
   },
   {
+    name: 'worker',
+    summary: 'Run batch items from a Redis queue (other machines send batches with --queue)',
+    load: async () => (await import('./worker.js')).workerCommand,
+  },
+  {
     name: 'compare',
     summary: 'Run two SR or style models on the same image; write both outputs and a side-by-side PNG',
     load: async () => (await import('./compare.js')).compareCommand,

@@ -8,7 +8,7 @@ import { loadUpscaler, upscaleImage } from '../../inference/upscale.js';
 import type { RawImage } from '../../data/image-io.js';
 import { psnrY, ssimY } from '../../metrics/psnr-ssim.js';
 import { resizeBicubic, type Pixels } from '../../data/sr-degrade.js';
-import { listImageFiles } from '../../data/sr-pairs.js';
+import { listImageFiles } from '../../common/image-files.js';
 
 export interface SuperresScores {
   psnr: number;

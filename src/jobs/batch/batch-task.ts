@@ -35,6 +35,11 @@ export const batchTask: EngineTask = async (raw, ctx) => {
   const plan = await readBatchPlan(spec.jobDir);
   const ws = openWorkspace(ctx.workspace);
   try {
+    if (spec.queue) {
+      // the workers do the pixels (on their own --backend): this process needs neither tfjs nor the model
+      const { runQueuedBatch } = await import('../queue/dispatch.js');
+      return await runQueuedBatch({ spec, plan, catalog: ws.catalog, url: spec.queue, files: spec.queueFiles ?? 'redis' }, ctx);
+    }
     const backend = await ensureBackend(spec.backend ?? 'auto');
     const processItem = await taskDefinition(spec.task).batchProcessor(spec);
     ctx.report.log('info', batchStartMessage(plan.items.length, processItem.loaded ?? spec.model, backend));

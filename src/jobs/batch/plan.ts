@@ -17,7 +17,7 @@ import { lstat, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../contract/errors.js';
 import type { BatchSpec } from '../../contract/batch.js';
-import { listImageFiles } from '../../common/image-files.js';
+import { listImageTree } from '../../common/image-files.js';
 import { listZipEntries, safeEntryRel } from './zip-input.js';
 import { readManifest, sourceKey, type Manifest } from './manifest.js';
 import { taskDefinition } from '../../tasks/index.js';
@@ -97,7 +97,7 @@ export async function planBatch(spec: BatchSpec, outDir: string, settingsHash: s
         throw new AppError('NOT_FOUND', `input ${input} does not exist; check the path`);
       }
       if (st.isDirectory()) {
-        for (const f of await listImageFiles(input)) raw.push({ input: f.path, label: f.path, rel: f.rel, key: '' });
+        for (const f of await listImageTree(input)) raw.push({ input: f.path, label: f.path, rel: f.rel, key: '' });
       } else if (extname(input).toLowerCase() === '.zip') {
         for (const e of await listZipEntries(input)) {
           raw.push({ input, entry: e.name, label: `${input}!${e.name}`, rel: safeEntryRel(e.name), key: `${input}!${e.name}:${e.crc32}:${e.size}` });

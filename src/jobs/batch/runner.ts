@@ -1,7 +1,7 @@
 // Runs a planned batch: each item validated, processed into a hidden temp file, then linked to
 // its final name (never replacing an existing file). A bad item is reported and the batch goes
 // on (unless failFast). Pause stops between items; cancel stops inside the current one.
-import { link, mkdir, rm, unlink } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { AppError, toWireError } from '../../contract/errors.js';
 import type { BatchItemReport } from '../../contract/batch.js';
@@ -13,9 +13,7 @@ import { acquireLock } from '../run-lock.js';
 import { appendManifest, readManifest } from './manifest.js';
 import type { BatchPlan, PlannedItem } from './plan.js';
 import { taskDefinition, type FrozenBatch, type ItemProcessor } from '../../tasks/index.js';
-import { buildReport, writeReport } from './report.js';
-import { validateInput } from './validate-input.js';
-import { extractZipEntry } from './zip-input.js';
+import { SKIPPED_MESSAGE, doneEarlier, finishReport, galleryNote, itemSource, placeNoClobber, recordedItems } from './item-steps.js';
 
 export interface BatchRun {
   spec: FrozenBatch;
@@ -24,28 +22,6 @@ export interface BatchRun {
   process: ItemProcessor;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await (await import('node:fs/promises')).stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Moves `tmp` to `final` only if `final` does not exist (link fails with EEXIST), atomically. */
-async function placeNoClobber(tmp: string, final: string): Promise<void> {
-  try {
-    await link(tmp, final);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new AppError('ALREADY_EXISTS', `${final} appeared while the batch ran; it was left untouched — rerun to write under a new name`);
-    }
-    throw error;
-  } finally {
-    await unlink(tmp).catch(() => {});
-  }
-}
 
 export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<TaskOutcome> {
   const { spec, plan, catalog } = run;
@@ -54,9 +30,7 @@ export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<T
   await mkdir(outDir, { recursive: true });
   const lock = acquireLock(outDir, `batch job ${ctx.jobId}`);
   try {
-    const bySeq = new Map<number, BatchItemReport>();
-    const rows = catalog.db.prepare(`SELECT seq, input, output, status, code, message FROM batch_items WHERE job_id = ?`).all(ctx.jobId) as Array<BatchItemReport & { seq: number; code: string | null; message: string | null }>;
-    for (const { seq, code, message, ...r } of rows) bySeq.set(seq, { ...r, ...(code ? { code } : {}), ...(message ? { message } : {}) });
+    const bySeq = recordedItems(catalog, ctx.jobId);
     const manifest = await readManifest(outDir);
     const total = plan.items.length;
     let done = 0;
@@ -75,9 +49,8 @@ export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<T
       }
       if (ctx.signal.aborted) break;
       const final = join(outDir, item.output);
-      const mine = manifest.get(item.output);
-      if (mine && mine.key === item.key && mine.settings === plan.settingsHash && (await exists(final))) {
-        record(item, { input: item.label, output: final, status: 'skipped', message: 'already done by an earlier run with the same settings' });
+      if (await doneEarlier(manifest, plan, item)) {
+        record(item, { input: item.label, output: final, status: 'skipped', message: SKIPPED_MESSAGE });
         done++;
         ctx.report.progress({ done, total, unit: 'file' });
         continue;
@@ -86,11 +59,7 @@ export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<T
       const ext = extname(item.output);
       const tmp = join(dirname(final), `.${basename(item.output, ext)}.partial-${process.pid}${ext}`);
       try {
-        let source: string | null = null;
-        if (task.batchInput === 'images') {
-          source = item.entry ? await extractZipEntry(item.input, item.entry, extractDir) : item.input;
-          await validateInput(source, item.label, spec.maxPixels);
-        }
+        const source = await itemSource(task, item, extractDir, spec.maxPixels);
         await mkdir(dirname(final), { recursive: true });
         // only the model's work on this item: the engine and backend are up before the loop starts
         const started = performance.now();
@@ -99,11 +68,7 @@ export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<T
         await placeNoClobber(tmp, final);
         await appendManifest(outDir, { output: item.output, key: item.key, settings: plan.settingsHash });
         record(item, { input: item.label, output: final, status: 'ok', ms });
-        if (task.batchInput === 'images') {
-          ctx.output({ kind: task.galleryKind, path: final, beforePath: source, model: spec.model });
-        } else {
-          ctx.output({ kind: task.galleryKind, path: final, model: spec.model, seed: (spec.seed ?? 0) + item.seq, runId: spec.resolvedModel.kind === 'run' ? spec.resolvedModel.id : null });
-        }
+        ctx.output(galleryNote(spec, task, item, final, source));
       } catch (error) {
         await rm(tmp, { force: true });
         if (ctx.cancelSignal.aborted) break;
@@ -111,7 +76,7 @@ export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<T
         record(item, { input: item.label, output: null, status: 'failed', code: wire.code, message: wire.message });
         ctx.report.log('warn', `${item.label}: ${wire.code}: ${wire.message}`);
         if (spec.failFast) {
-          await finishReport(run, ctx, bySeq);
+          await finishReport(run.spec, run.plan, ctx.jobId, bySeq);
           throw new AppError(wire.code, `stopped at the first failure (fail-fast): ${item.label}: ${wire.message}`);
         }
       } finally {
@@ -121,7 +86,7 @@ export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<T
       ctx.report.progress({ done, total, unit: 'file' });
     }
 
-    const report = await finishReport(run, ctx, bySeq);
+    const report = await finishReport(run.spec, run.plan, ctx.jobId, bySeq);
     if (ctx.signal.aborted && done < total) {
       return { stopped: ctx.cancelSignal.aborted ? 'cancelled' : 'paused', errors: failed };
     }
@@ -131,10 +96,3 @@ export async function runBatch(run: BatchRun, ctx: EngineTaskContext): Promise<T
   }
 }
 
-async function finishReport(run: BatchRun, ctx: EngineTaskContext, bySeq: Map<number, BatchItemReport>) {
-  const items = run.plan.items.map((item) => bySeq.get(item.seq) ?? { input: item.label, output: null, status: 'failed' as const, code: 'CANCELLED', message: 'not processed: the batch stopped before this item' });
-  const report = buildReport(ctx.jobId, run.plan.outDir, items);
-  await writeReport(join(run.spec.jobDir, 'report'), report);
-  if (run.spec.report) await writeReport(run.spec.report, report);
-  return report;
-}

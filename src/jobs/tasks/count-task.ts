@@ -1,10 +1,12 @@
 // A diagnostic engine task: counts to `total` with `delayMs` per step, saving its cursor to
 // `dir/count.json` (under the folder's lock) so pause, resume, cancel and a killed engine can be
 // exercised without a model. `gan-studio doctor` and the job tests use it.
-import { readFile, writeFile as writeRaw, rename, mkdir } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../contract/errors.js';
+// atomic: a killed engine never leaves a half-written cursor
+import { writeFileDurable } from '../../common/durable-write.js';
 import { acquireLock } from '../run-lock.js';
 import type { EngineTask } from '../engine-task.js';
 
@@ -15,11 +17,6 @@ const CountInput = z.object({
   failAt: z.number().int().optional(),
 });
 
-/** tmp + rename, so a killed engine never leaves a half-written cursor */
-async function writeFile(path: string, text: string): Promise<void> {
-  await writeRaw(`${path}.tmp`, text);
-  await rename(`${path}.tmp`, path);
-}
 
 export const countTask: EngineTask = async (raw, ctx) => {
   const input = CountInput.parse(raw);
@@ -36,16 +33,16 @@ export const countTask: EngineTask = async (raw, ctx) => {
     ctx.report.log('info', `counting from ${done} to ${input.total}`);
     while (done < input.total) {
       if (ctx.signal.aborted) {
-        await writeFile(file, JSON.stringify({ done }));
+        await writeFileDurable(file, JSON.stringify({ done }));
         return { stopped: ctx.cancelSignal.aborted ? 'cancelled' : 'paused', result: { done } };
       }
       await new Promise((r) => setTimeout(r, input.delayMs));
       done++;
       if (input.failAt === done) throw new AppError('INTERNAL', `diagnostic failure at ${done}`);
-      if (done % 10 === 0) await writeFile(file, JSON.stringify({ done }));
+      if (done % 10 === 0) await writeFileDurable(file, JSON.stringify({ done }));
       ctx.report.progress({ done, total: input.total, unit: 'step' });
     }
-    await writeFile(file, JSON.stringify({ done }));
+    await writeFileDurable(file, JSON.stringify({ done }));
     return { stopped: 'done', result: { done } };
   } finally {
     lock.release();

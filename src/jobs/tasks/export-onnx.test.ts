@@ -87,6 +87,20 @@ async function testImage(name: string, width: number, height: number): Promise<s
   return path;
 }
 
+/** Runs `fn` with GAN_STUDIO_INFERENCE set, models loaded inside it released afterwards. */
+async function withEngine(engine: 'ort' | 'tfjs', fn: () => Promise<void>): Promise<void> {
+  const before = process.env.GAN_STUDIO_INFERENCE;
+  process.env.GAN_STUDIO_INFERENCE = engine;
+  releaseUpscalers();
+  try {
+    await fn();
+  } finally {
+    if (before === undefined) delete process.env.GAN_STUDIO_INFERENCE;
+    else process.env.GAN_STUDIO_INFERENCE = before;
+    releaseUpscalers();
+  }
+}
+
 beforeAll(async () => {
   await ensureBackend('wasm');
   root = await mkdtemp(join(tmpdir(), 'gs-onnx-'));
@@ -135,6 +149,19 @@ describe('models:export --format onnx', () => {
     await upscaleFile(input, join(root, 'sr-folder.png'), { model: path }, ctx());
     expect(await pixelDiff(join(root, 'sr-run.png'), join(root, 'sr-file.png'))).toBeLessThanOrEqual(1);
     expect(await pixelDiff(join(root, 'sr-run.png'), join(root, 'sr-folder.png'))).toBeLessThanOrEqual(1);
+    // GAN_STUDIO_INFERENCE=ort routes the run itself (and a pretrained ESRGAN) to ONNX Runtime: same pictures
+    await withEngine('ort', async () => {
+      await upscaleFile(input, join(root, 'sr-run-ort.png'), { model: dir, tile: 24 }, ctx());
+      expect(await pixelDiff(join(root, 'sr-run.png'), join(root, 'sr-run-ort.png'))).toBeLessThanOrEqual(1);
+      await upscaleFile(input, join(root, 'slim-ort.png'), { model: 'esrgan-slim', scale: 2 }, ctx());
+    });
+    await upscaleFile(input, join(root, 'slim-tfjs.png'), { model: 'esrgan-slim', scale: 2 }, ctx());
+    expect(await pixelDiff(join(root, 'slim-tfjs.png'), join(root, 'slim-ort.png'))).toBeLessThanOrEqual(1);
+    // a shipped ESRGAN exports as ONNX too, and the file upscales as the model does
+    const slim = await call('models:export', { id: 'esrgan-slim', out: join(root, 'slim-onnx'), format: 'onnx' });
+    expect(JSON.parse(await readFile(join(slim.path, 'gan-studio.json'), 'utf8'))).toMatchObject({ task: 'superres', scale: 2, inputRange: [0, 1], licence: expect.stringMatching(/MIT/) });
+    await upscaleFile(input, join(root, 'slim-file.png'), { model: join(slim.path, 'model.onnx') }, ctx());
+    expect(await pixelDiff(join(root, 'slim-tfjs.png'), join(root, 'slim-file.png'))).toBeLessThanOrEqual(1);
     const fromFolder = await call('models:import', { path });
     const fromFile = await call('models:import', { path: join(path, 'model.onnx') });
     for (const info of [fromFolder, fromFile]) {
@@ -148,7 +175,7 @@ describe('models:export --format onnx', () => {
   }, 90_000);
 
   it('cyclegan: a2b/model.onnx and b2a/model.onnx translate like the run, both directions, through stylize', async () => {
-    const dir = await trainedRun('cg', { task: 'cyclegan', model: 'cyclegan', preset: 'tiny', size: 16, steps: 1, sampleEvery: 1, checkpointEvery: 1 }, ['a', 'b'], 16);
+    const dir = await trainedRun('cg', { task: 'cyclegan', model: 'cyclegan', preset: 'tiny', size: 16, steps: 2, sampleEvery: 1, checkpointEvery: 1, ema: true }, ['a', 'b'], 16);
     const { path } = await call('models:export', { id: 'cg', out: join(root, 'cg-onnx'), format: 'onnx' });
     expect((await readdir(path)).sort()).toEqual(['a2b', 'b2a', 'gan-studio.json']);
     const run = await loadModelForInference(dir);
@@ -168,6 +195,13 @@ describe('models:export --format onnx', () => {
       await stylizeFile(input, join(root, `cg-onnx-${direction}.png`), { model: path, direction }, ctx());
       expect(await pixelDiff(join(root, `cg-run-${direction}.png`), join(root, `cg-onnx-${direction}.png`)), direction).toBeLessThanOrEqual(1);
     }
+    // the run routed to ONNX Runtime (its EMA weights converted) gives the run's pictures
+    await releaseStylizers();
+    await withEngine('ort', async () => {
+      await stylizeFile(input, join(root, 'cg-run-ort.png'), { model: dir, direction: 'b2a' }, ctx());
+    });
+    await releaseStylizers();
+    expect(await pixelDiff(join(root, 'cg-run-b2a.png'), join(root, 'cg-run-ort.png'))).toBeLessThanOrEqual(1);
     // one graph by path is one direction
     await stylizeFile(input, join(root, 'cg-file.png'), { model: join(path, 'a2b', 'model.onnx'), direction: 'a2b' }, ctx());
     expect(await pixelDiff(join(root, 'cg-run-a2b.png'), join(root, 'cg-file.png'))).toBeLessThanOrEqual(1);

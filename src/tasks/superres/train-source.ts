@@ -2,7 +2,8 @@
 // on the fly into LR/HR pairs.
 import { AppError } from '../../contract/errors.js';
 import type { SourceBuilder } from '../types.js';
-import { listImageFiles, loadHrImages, srPairSource } from '../../data/sr-pairs.js';
+import { loadHrImages, srPairSource } from '../../data/sr-pairs.js';
+import { listImageFiles } from '../../common/image-files.js';
 
 export const superresTrainSource: SourceBuilder = async (ws, spec, args) => {
   const scale = spec.scale ?? 2;
