@@ -63,5 +63,7 @@ export const MANUAL_SUITES: Suite[] = [
   { ...nodeSuite('webgpu-compiled', 'Compiled WebGPU training step vs tfjs-webgpu', 'webgpu-compiled.js', { quick: 240, full: 400 }), manual: true },
   { ...nodeSuite('quality', 'Generation quality vs a plain PyTorch loop (docs/QUALITY.md)', 'quality.js', { quick: 900, full: 4 * 3600 }), manual: true },
   // #24: ONNX Runtime (CPU) vs tfjs-wasm inference at equal output; a full run records which engine runs our networks here
+  // #26: the batch queue, one worker vs two on a 200-image upscale (real redis-server); by hand, on an idle machine
+  { ...nodeSuite('workers', 'Batch queue: two workers vs one, 200-image ×2 upscale (esrgan-slim)', 'workers.js', { quick: 90, full: 240 }), manual: true },
   { ...nodeSuite('ort', 'ONNX Runtime CPU vs tfjs-wasm inference (ESRGAN, UpscalerJS ESRGANs, CycleGAN)', 'ort.js', { quick: 60, full: 300 }), manual: true },
 ];

@@ -162,10 +162,18 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
       // never into an existing folder: an explicit --out must be new; the default picks a free name
       const dest = out ? await ctx.userPath(out, 'file') : freeName(join(ws.layout.exports, `model-${id}`));
       if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} already exists; export never overwrites — pick a new folder name`);
-      if (format === 'onnx' && (imported || pre)) {
-        throw new AppError('INVALID_ARGUMENT', `${ref} is ${imported ? 'an imported' : 'a pretrained'} model; ONNX export writes trained runs — export it without --format onnx`);
+      if (format === 'onnx' && imported) {
+        throw new AppError('INVALID_ARGUMENT', `${ref} is an imported model; ONNX export converts trained runs and the shipped ESRGANs — export it without --format onnx`);
       }
-      if (imported) {
+      const exportJob = async (title: string, input: Record<string, unknown>) => {
+        // tfjs work: on the engine process, like every other model task
+        const job = jobs.submit({ kind: 'export', title, task: 'export-model', input: { dest, ...input, ...(format ? { format } : {}) } });
+        const settled = await jobs.settled(job.id);
+        if (settled.state !== 'done') throw new AppError(settled.error?.code ?? 'CANCELLED', settled.error?.message ?? `export ${settled.state}`);
+      };
+      if (pre && format === 'onnx') {
+        await exportJob(`export ${pre} as ONNX`, { runId: pre, runDir: '', pretrained: pre });
+      } else if (imported) {
         await cp(imported.dir, dest, { recursive: true, errorOnExist: true, force: false });
       } else if (pre) {
         const cat = await pretrained();
@@ -174,13 +182,7 @@ export function modelsHandlers(ctx: AppContext): ModelsHandlers {
         await writeFile(join(dest, 'gan-studio.json'), JSON.stringify({ task: 'superres', scale: manifest.scale, inputRange: manifest.inputRange, name: manifest.name, licence: manifest.licence }, null, 2));
       } else {
         const run = requireRun(ctx, id);
-        // tfjs work: on the engine process, like every other model task
-        const job = jobs.submit({
-          kind: 'export', title: `export ${run.name}`, task: 'export-model',
-          input: { runId: id, runDir: runDir(ctx, id), dest, name: run.name, ...(checkpoint ? { checkpoint } : {}), ...(format ? { format } : {}) },
-        });
-        const settled = await jobs.settled(job.id);
-        if (settled.state !== 'done') throw new AppError(settled.error?.code ?? 'CANCELLED', settled.error?.message ?? `export ${settled.state}`);
+        await exportJob(`export ${run.name}`, { runId: id, runDir: runDir(ctx, id), name: run.name, ...(checkpoint ? { checkpoint } : {}) });
       }
       if (!zip) return { path: dest };
       const zipPath = freeName(`${dest}.zip`);

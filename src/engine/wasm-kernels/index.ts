@@ -7,6 +7,7 @@ import { makeConcatConfig } from './concat.js';
 import { makeSliceConfig } from './slice.js';
 import { makeSplitVConfig } from './split-v.js';
 import { makeTileConfig } from './tile.js';
+import { makeIdentityConfig } from './identity.js';
 import { makeMirrorPadConfig, mirrorPadGradConfig } from './mirror-pad.js';
 import { instanceNormBackwardConfig, instanceNormForwardConfig } from './instance-norm.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
@@ -43,6 +44,7 @@ export const WASM_TRAINING_KERNELS = [
   'Concat',
   'Slice',
   'MirrorPad',
+  'Identity',
   // kernels of our own, called by name from src/models/cyclegan/layers.ts
   'GanStudioInstanceNorm',
   'GanStudioInstanceNormGrad',
@@ -69,6 +71,7 @@ export function registerWasmTrainingKernels(): void {
     ['Concat', makeConcatConfig],
     ['Slice', makeSliceConfig],
     ['MirrorPad', makeMirrorPadConfig],
+    ['Identity', makeIdentityConfig],
   ];
   for (const [name, make] of wraps) {
     const shipped = getKernel(name, 'wasm') as (KernelConfig & { [OURS]?: true }) | undefined;

@@ -157,6 +157,11 @@ describe('models:export --format onnx', () => {
     });
     await upscaleFile(input, join(root, 'slim-tfjs.png'), { model: 'esrgan-slim', scale: 2 }, ctx());
     expect(await pixelDiff(join(root, 'slim-tfjs.png'), join(root, 'slim-ort.png'))).toBeLessThanOrEqual(1);
+    // a shipped ESRGAN exports as ONNX too, and the file upscales as the model does
+    const slim = await call('models:export', { id: 'esrgan-slim', out: join(root, 'slim-onnx'), format: 'onnx' });
+    expect(JSON.parse(await readFile(join(slim.path, 'gan-studio.json'), 'utf8'))).toMatchObject({ task: 'superres', scale: 2, inputRange: [0, 1], licence: expect.stringMatching(/MIT/) });
+    await upscaleFile(input, join(root, 'slim-file.png'), { model: join(slim.path, 'model.onnx') }, ctx());
+    expect(await pixelDiff(join(root, 'slim-tfjs.png'), join(root, 'slim-file.png'))).toBeLessThanOrEqual(1);
     const fromFolder = await call('models:import', { path });
     const fromFile = await call('models:import', { path: join(path, 'model.onnx') });
     for (const info of [fromFolder, fromFile]) {

@@ -46,13 +46,13 @@ export async function saveLayersModelToDir(net: tf.LayersModel, dir: string): Pr
 export type ExportFormat = 'tfjs' | 'onnx';
 
 /** Writes `net` as `dir/model.onnx`: NCHW float32 images in [0, 1] (a generator: z in, image out). */
-async function writeOnnx(net: tf.LayersModel, dir: string, m: { task: Task; latent: boolean; scale?: number; direction?: string; source: string }): Promise<void> {
+async function writeOnnx(net: tf.LayersModel, dir: string, m: { task: Task; latent: boolean; scale?: number; direction?: string; source: string; range?: { input: [number, number]; output: [number, number] } }): Promise<void> {
   const { layersModelToOnnx, ONNX_META, OnnxExportError } = await import('../../models/onnx/export-onnx.js');
   let bytes: Uint8Array;
   try {
     bytes = layersModelToOnnx(net, {
-      input: m.latent ? { kind: 'latent' } : { kind: 'image', range: [-1, 1] },
-      outputRange: [-1, 1],
+      input: m.latent ? { kind: 'latent' } : { kind: 'image', range: m.range?.input ?? [-1, 1] },
+      outputRange: m.range?.output ?? [-1, 1],
       graphName: net.name,
       metadata: {
         [ONNX_META.task]: m.task, [ONNX_META.source]: m.source,
@@ -67,6 +67,26 @@ async function writeOnnx(net: tf.LayersModel, dir: string, m: { task: Task; late
   }
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, ONNX_MODEL_FILE), bytes);
+}
+
+/** A shipped ESRGAN (esrgan-slim-x2…) as `dest/model.onnx` + gan-studio.json, staged and renamed like a run's export. */
+export async function exportPretrainedOnnx(id: string, dest: string): Promise<ExportResult> {
+  if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} already exists; export never overwrites — pick a new folder name`);
+  const { loadPretrained } = await import('../../models/pretrained/catalog.js');
+  const { manifest, model } = await loadPretrained(id);
+  await mkdir(dirname(dest), { recursive: true });
+  const staging = await mkdtemp(join(dirname(dest), `.${basename(dest)}.partial-`));
+  try {
+    await writeOnnx(model, staging, { task: 'superres', latent: false, scale: manifest.scale, source: `${id} (${manifest.source.package})`, range: { input: manifest.inputRange, output: manifest.outputRange } });
+    const sidecar: ModelSidecar = { task: 'superres', scale: manifest.scale as ModelSidecar['scale'], inputRange: [0, 1], outputRange: [0, 1], channels: 3, name: manifest.name, licence: manifest.licence };
+    await writeFile(join(staging, EXPORT_SIDECAR), JSON.stringify(sidecar, null, 2));
+    if (existsSync(dest)) throw new AppError('ALREADY_EXISTS', `${dest} appeared while exporting; export never overwrites — pick a new folder name`);
+    await rename(staging, dest);
+    return { path: dest, task: 'superres', checkpoint: 'pretrained', step: 0 };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    model.dispose();
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { createOrtSession, runOrt } from '../../engine/onnx-runtime.js';
+import { ensureBackend } from '../../jobs/engine-backend.js';
 import { stepRandom } from '../step-random.js';
 import { resnetGenerator } from '../cyclegan/networks.js';
 import { dcganGenerator } from '../dcgan/networks.js';
@@ -16,8 +17,8 @@ import { layersModelToOnnx, ONNX_META, OnnxExportError, type OnnxExportSpec } fr
 import onnxProto from 'onnx-proto';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+  await ensureBackend('wasm');
+}, 60_000);
 
 /** Every weight replaced by seeded noise; variances stay positive. */
 function randomise(net: tf.LayersModel, seed: number): void {
@@ -113,6 +114,14 @@ describe('layersModelToOnnx', () => {
     tf.dispose(x);
     model.dispose();
   });
+
+  it('the shipped esrgan-thick (MultiplyBeta, PixelShuffle4x custom layers) converts too', async () => {
+    const { model, manifest } = await loadPretrained('esrgan-thick-x4');
+    const x = tf.randomUniform([1, 6, 5, 3], 0, 1, 'float32', 9);
+    await expectSame(model, x, { input: { kind: 'image', range: manifest.inputRange }, outputRange: manifest.outputRange, graphName: 'thick' });
+    tf.dispose(x);
+    model.dispose();
+  }, 60_000);
 
   it('refuses a layer it cannot convert, naming it', () => {
     const net = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 2, kernelSize: 3 }), tf.layers.maxPooling2d({ poolSize: 2, name: 'the_pool' })] });

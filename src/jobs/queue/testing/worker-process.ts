@@ -1,9 +1,11 @@
 // Tests: `gan-studio worker` as a real child process (so it can be killed with SIGKILL), its
 // JSON event lines collected and awaitable.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../../../bin/gan-studio.js', import.meta.url));
+// from the sources (tests) or from dist/src/… (the bench runs compiled code): the repo's bin/
+const BIN = ['../../../../bin/gan-studio.js', '../../../../../bin/gan-studio.js'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((p) => existsSync(p))!;
 
 export interface WorkerEvent {
   event: string;
