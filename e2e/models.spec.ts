@@ -34,8 +34,10 @@ test('drop a .safetensors on Add model…: detected architecture on its card, li
   await card.getByTestId('model-card-save').click();
   await expect(card.getByTestId('model-card-save')).toBeDisabled();
   const id = await card.getAttribute('data-model-id');
-  const stored = (await callApi<ModelInfo[]>(s, 'models:list', {})).find((m) => m.id === id);
-  expect(stored).toMatchObject({ family: 'rrdbnet', scale: 4, format: 'safetensors', licence: 'BSD-3-Clause (xinntao/Real-ESRGAN)' });
+  // the save button is disabled while the request is in flight too: wait for the stored licence
+  const stored = async () => (await callApi<ModelInfo[]>(s, 'models:list', {})).find((m) => m.id === id);
+  await expect.poll(async () => (await stored())?.licence).toBe('BSD-3-Clause (xinntao/Real-ESRGAN)');
+  expect(await stored()).toMatchObject({ family: 'rrdbnet', scale: 4, format: 'safetensors', licence: 'BSD-3-Clause (xinntao/Real-ESRGAN)' });
   await dialog.getByTestId('model-add-done').click();
 
   // the table lists it with what was found, and its name opens the same card

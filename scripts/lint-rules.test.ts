@@ -31,6 +31,9 @@ describe('layer rules', () => {
   it('lets the renderer import types from the contract, and nothing else from src/', async () => {
     expect(await ruleIds("import type { Api } from '../../src/contract/index.js';\nexport type A = Api;\n", 'renderer/lib/ok.ts')).toEqual([]);
     expect(await ruleIds("import { methods } from '../../src/contract/index.js';\nexport const a = methods;\n", 'renderer/lib/bad.ts')).toContain('@typescript-eslint/no-restricted-imports');
+    // the task traits are plain data (no zod): the one contract module the views import as a value
+    expect(await ruleIds("import { TASK_TRAITS } from '../../src/contract/task-traits.js';\nexport const a = TASK_TRAITS;\n", 'renderer/lib/ok.ts')).toEqual([]);
+    expect(await ruleIds("import { TASK_TRAITS } from '../../src/contract/tasks.js';\nexport const a = TASK_TRAITS;\n", 'renderer/lib/bad.ts')).toContain('@typescript-eslint/no-restricted-imports');
     expect(await ruleIds("import { train } from '../../src/training/loop.js';\nexport const a = train;\n", 'renderer/lib/bad.ts')).toContain('@typescript-eslint/no-restricted-imports');
     expect(await ruleIds("import { readFile } from 'node:fs';\nexport const a = readFile;\n", 'renderer/lib/bad.ts')).toContain('@typescript-eslint/no-restricted-imports');
   });

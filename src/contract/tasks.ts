@@ -3,8 +3,10 @@
 // family appears everywhere without a hard-coded list to update.
 import type { Task } from './common.js';
 import { Empty, method } from './common.js';
-import type { GalleryKind } from './gallery.js';
 import type { PRESETS } from './runs.js';
+import type { TaskTraits } from './task-traits.js';
+
+export { TASK_TRAITS, type TaskTraits } from './task-traits.js';
 
 /** A model family a task trains. */
 export interface FamilyInfo {
@@ -16,17 +18,8 @@ export interface FamilyInfo {
 }
 
 /** What the UI and the CLI need to know of a task, instead of branching on its id. */
-export interface TaskInfo {
+export interface TaskInfo extends TaskTraits {
   id: Task;
-  label: string;
-  /** the gallery kind of its outputs */
-  galleryKind: GalleryKind;
-  /** a batch reads images (one output each) or makes images from seeds */
-  batchInput: 'images' | 'seeds';
-  /** a pretrained model can stand for a trained one (superres: the shipped ESRGANs) */
-  pretrained: boolean;
-  /** what a comparison needs per side */
-  compare: { direction: boolean; scale: boolean; fidelity: boolean };
   /** its families, the default first */
   families: FamilyInfo[];
 }

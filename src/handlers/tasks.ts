@@ -3,8 +3,7 @@
 import type { Handlers } from '../contract/api.js';
 import { TASKS } from '../contract/common.js';
 import { PRESETS } from '../contract/runs.js';
-import type { TaskInfo } from '../contract/tasks.js';
-import { taskDefinition } from '../tasks/index.js';
+import { TASK_TRAITS, type TaskInfo } from '../contract/tasks.js';
 
 type TaskHandlers = Pick<Handlers, 'system:tasks'>;
 
@@ -12,9 +11,8 @@ export async function listTaskInfo(): Promise<TaskInfo[]> {
   // lazy: the registry imports every family (and tfjs); listing datasets or runs never needs it
   const { listFamilies } = await import('../models/index.js');
   return TASKS.map((id) => {
-    const t = taskDefinition(id);
     return {
-      id, label: t.label, galleryKind: t.galleryKind, batchInput: t.batchInput, pretrained: t.pretrained, compare: { ...t.compare },
+      id, ...TASK_TRAITS[id], compare: { ...TASK_TRAITS[id].compare }, scales: [...TASK_TRAITS[id].scales],
       families: listFamilies(id).map((f) => ({ id: f.id, title: f.title, description: f.description, presets: PRESETS })),
     };
   });

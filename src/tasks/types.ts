@@ -7,10 +7,10 @@
 // sources, model loading, per-item work — are `await import(...)`ed inside the functions.
 import type { BatchSpec } from '../contract/batch.js';
 import type { Task } from '../contract/common.js';
-import type { GalleryKind } from '../contract/gallery.js';
 import type { ModelSidecar } from '../contract/models.js';
 import { AppError } from '../contract/errors.js';
 import type { TrainSpec } from '../contract/runs.js';
+import type { TaskTraits } from '../contract/tasks.js';
 import type { TaskContext } from '../common/reporter.js';
 import type { BatchSource } from '../data/types.js';
 import type { ResolvedSpec } from '../models/types.js';
@@ -48,18 +48,9 @@ export type ItemProcessor = ((input: string | null, output: string, item: { seq:
   readonly loaded?: string;
 };
 
-export interface TaskDefinition {
+/** A task: its traits (src/contract/tasks.ts, plain data the UI reads too) and the code behind them. */
+export interface TaskDefinition extends Readonly<TaskTraits> {
   readonly id: Task;
-  /** how the UI and the CLI name the task */
-  readonly label: string;
-  /** the gallery kind of what its batches and single runs produce */
-  readonly galleryKind: GalleryKind;
-  /** a batch reads input images (one output per input), or makes images from seeds (count) */
-  readonly batchInput: 'images' | 'seeds';
-  /** a pretrained model (the shipped ESRGANs) can stand for a trained one */
-  readonly pretrained: boolean;
-  /** what a comparison of two models needs per side, and whether it scores fidelity to the input */
-  readonly compare: { readonly direction: boolean; readonly scale: boolean; readonly fidelity: boolean };
   /** the run's data, as runs:start receives it: throws INVALID_ARGUMENT naming what is missing */
   checkRunData(spec: Pick<TrainSpec, 'datasetId' | 'datasetA' | 'datasetB'>): void;
   /** a batch's task-specific fields (inputs given, count, direction): throws INVALID_ARGUMENT */

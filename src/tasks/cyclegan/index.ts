@@ -3,15 +3,12 @@
 import { AppError } from '../../contract/errors.js';
 import type { TaskContext } from '../../common/reporter.js';
 import { itemOptions } from '../item-options.js';
+import { TASK_TRAITS } from '../../contract/tasks.js';
 import { requireBatchInputs, type TaskDefinition } from '../types.js';
 
 export const cycleganTask: TaskDefinition = {
   id: 'cyclegan',
-  label: 'Style transfer (CycleGAN)',
-  galleryKind: 'translation',
-  batchInput: 'images',
-  pretrained: false,
-  compare: { direction: true, scale: false, fidelity: false },
+  ...TASK_TRAITS.cyclegan,
   checkRunData(spec) {
     if (!(spec.datasetA && spec.datasetB)) throw new AppError('INVALID_ARGUMENT', 'a CycleGAN run needs datasetA and datasetB');
   },

@@ -3,15 +3,12 @@
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../contract/errors.js';
+import { TASK_TRAITS } from '../../contract/tasks.js';
 import type { TaskDefinition } from '../types.js';
 
 export const generateTask: TaskDefinition = {
   id: 'generate',
-  label: 'Generation',
-  galleryKind: 'generation',
-  batchInput: 'seeds',
-  pretrained: false,
-  compare: { direction: false, scale: false, fidelity: false },
+  ...TASK_TRAITS.generate,
   checkRunData(spec) {
     if (!spec.datasetId) throw new AppError('INVALID_ARGUMENT', 'a generate run needs datasetId');
   },

@@ -3,15 +3,12 @@
 import { AppError } from '../../contract/errors.js';
 import type { TaskContext } from '../../common/reporter.js';
 import { itemOptions } from '../item-options.js';
+import { TASK_TRAITS } from '../../contract/tasks.js';
 import { requireBatchInputs, type TaskDefinition } from '../types.js';
 
 export const superresTask: TaskDefinition = {
   id: 'superres',
-  label: 'Super-resolution',
-  galleryKind: 'upscale',
-  batchInput: 'images',
-  pretrained: true,
-  compare: { direction: false, scale: true, fidelity: true },
+  ...TASK_TRAITS.superres,
   checkRunData(spec) {
     if (!spec.datasetId) throw new AppError('INVALID_ARGUMENT', 'a superres run needs datasetId');
   },
