@@ -1,5 +1,5 @@
 // The quality bench (#21), run by hand: `npm run bench -- --only quality` (or directly
-// `node dist/bench/quality.js [--rows a,b] [--steps N] [--score-every K] [--quick]`). Each row trains one of our
+// `node dist/bench/quality.js [--rows a,b] [--steps N] [--score-every K] [--quick] [--report-only]`). Each row trains one of our
 // presets and a plain PyTorch loop of the same network, settings and steps (bench/quality_torch.py,
 // /usr/bin/python3) on the same images, draws 1,000 samples from each, rounds both to 8-bit
 // images, and scores both with the same code (src/metrics/generation-quality.ts) against the same
@@ -160,9 +160,9 @@ async function writeGrids(row: Row, ours: Uint8Array, torch: Uint8Array): Promis
   });
   const raw = await tensorToRaw(grid);
   grid.dispose();
-  // small files for the repository: gray stays one channel, maximum compression
+  // small files for the repository: gray stays one channel, colour becomes a 256-colour palette
   const image = sharp(Buffer.from(raw.data), { raw: { width: raw.width, height: raw.height, channels: raw.channels } });
-  writeFileSync(path, await (row.channels === 1 ? image.toColourspace('b-w') : image).png({ compressionLevel: 9 }).toBuffer());
+  writeFileSync(path, await (row.channels === 1 ? image.toColourspace('b-w').png({ compressionLevel: 9 }) : image.png({ compressionLevel: 9, palette: true })).toBuffer());
   return path;
 }
 
@@ -186,7 +186,8 @@ function report(results: RowResult[]): string {
     'images on both sides; 1,000 samples each, rounded to 8-bit images, scored by the same code against held-out images',
     '(src/metrics/generation-quality.ts: KID (×10³) / FID on the project\'s digit classifier for mnist, SWD otherwise; lower is better, except',
     '"confident" (top class ≥ 0.9) and IS). "Ours" samples the preset\'s EMA generator, as a user gets it; "ours, live G" samples the raw',
-    'generator the way the PyTorch loop (which keeps no EMA) does. Steps below the preset\'s are marked. Grids: ours left, PyTorch right.',
+    'generator the way the PyTorch loop (which keeps no EMA) does. Grids: ours left, PyTorch right. A row marked "(preset N)" ran fewer',
+    'steps than its preset (`--steps`, e.g. on a busy machine): a fair comparison at equal steps, not the preset\'s final quality.',
     '',
     '| row | steps × batch | metric | ours | ours, live G | PyTorch | ours / PyTorch | confident: ours / live G / PyTorch | IS: ours / PyTorch | grid |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -222,7 +223,8 @@ const scoreEvery = Number(flag('score-every') ?? 0);
 const resultsPath = join(root, 'bench', 'results', 'quality-rows.json');
 const readStored = (): RowResult[] => (existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as RowResult[]) : []);
 let stored = readStored();
-for (const row of ROWS.filter((r) => !only || only.includes(r.id))) {
+// --report-only: rewrite docs/QUALITY.md from the stored rows, training nothing
+for (const row of ROWS.filter((r) => (!only || only.includes(r.id)) && !process.argv.includes('--report-only'))) {
   const presetSteps = getFamily(row.model).resolve(TrainSpec.parse({ task: 'generate', model: row.model, preset: row.preset })).steps;
   const spec = getFamily(row.model).resolve(TrainSpec.parse({ task: 'generate', model: row.model, preset: row.preset, size: row.size, channels: row.channels, ...(stepsFlag || quick ? { steps: quick ? 200 : Number(stepsFlag) } : {}) }));
   const data = await imagesFor(row);
@@ -269,5 +271,6 @@ for (const row of ROWS.filter((r) => !only || only.includes(r.id))) {
     writeFileSync(join(root, 'docs', 'QUALITY.md'), report(stored));
   }
 }
+if (process.argv.includes('--report-only')) writeFileSync(join(root, 'docs', 'QUALITY.md'), report(stored));
 // the line bench/run.ts keeps: each row's ours / PyTorch ratio of its headline metric
 console.log(JSON.stringify({ report: 'docs/QUALITY.md', ...Object.fromEntries(stored.map((r) => [`${r.id} ours/pytorch`, Number(r.ratio.toFixed(3))])) }));

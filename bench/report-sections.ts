@@ -177,7 +177,22 @@ const scaling: Render = (d) => {
   ];
 };
 
+/** #24: ONNX Runtime's CPU provider against tfjs-wasm, same network and output (bench/ort.ts). */
+const ort: Render = (d) => {
+  const o = objOf(d.ort);
+  const rows = rowsOf(d.results).map((r) => r.error
+    ? [String(r.network), '—', '—', '—', String(r.error)]
+    : [String(r.network), fmt(num(r.tfjsMpPerS), 3), fmt(num(r.ortMpPerS), 3), ratio(num(r.ortOverTfjs) ?? NaN), fmt(num(r.maxPixelDiff))]);
+  const verdict = objOf(d.verdict);
+  return [
+    `Output megapixels/s at ${String(d.size)}² input (whole image, best of ${String(d.repetitions)} alternated runs); ONNX Runtime ${String(o.version ?? '?')}, ${String(o.threads ?? 'default')} threads, against tfjs on ${String(d.backend)}. Target (#24): ORT ≥ 1.5× on the ESRGAN models.`, '',
+    ...table(['network', 'tfjs MP/s', 'ORT MP/s', 'ORT ÷ tfjs', 'max pixel difference (0–255)'], rows),
+    '', verdict.recorded ? `Recorded for this CPU: inference of our networks runs on **${String(verdict.engine)}** (GAN_STUDIO_INFERENCE overrides).` : 'Not recorded as this machine\'s engine choice (a quick run).',
+  ];
+};
+
 export const SECTIONS: Record<string, Render> = {
+  ort,
   'wasm-kernels': wasmKernels, import: importSuite, catalog, upscale, cyclegan, 'wasm-threads': wasmThreadsSuite, 'vanilla-mnist': vanilla, 'sr-train': srTrain, generate, memory, scaling,
   'webgpu-compiled': (d) => webgpuCompiledSection(d),
 };

@@ -28,6 +28,8 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick === true;
+// this suite measures tfjs (tiled vs whole vs the upscaler package); ONNX Runtime has its own suite (bench/ort.ts)
+process.env.GAN_STUDIO_INFERENCE ??= 'tfjs';
 const size = Number(values.size ?? (quick ? 64 : 256));
 // thick (~35 s a pass at 256² on wasm) only when asked: 4 passes × 3 contenders would take minutes
 const models = (values.models ?? 'slim,medium').split(',');

@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mnistDigits, emojiFolder } from '../src/data/samples.js';
+import { randomStateDict, rrdbArchitecture, srvggArchitecture, stateDictFile } from '../src/models/community/testing/state-dict.js';
 import { PARSE_ONLY, readmeCommands, shellWords, shrink } from './readme-commands.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +37,9 @@ async function makeStandIns(home: string, cwd: string): Promise<void> {
   for (const d of mnistDigits(2)) {
     await sharp(Buffer.from(d.pixels), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(cwd, 'scans', `digit-${d.index}.png`));
   }
+  // community weights files: tiny nets of the same architectures, made here (nothing downloaded)
+  await writeFile(join(cwd, 'RealESRGAN_x4plus.safetensors'), stateDictFile(randomStateDict(rrdbArchitecture({ features: 8, blocks: 1, growth: 4 }))));
+  await writeFile(join(cwd, '4x-community.safetensors'), stateDictFile(randomStateDict(srvggArchitecture({ features: 8, convs: 2, scale: 4 }))));
   const first = emoji('google')[50]!;
   await sharp(join(emojiFolder('google'), first)).flatten({ background: '#ffffff' }).jpeg().toFile(join(cwd, 'photo.jpg'));
 }

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { AppError, toWireError, type WireError } from './errors.js';
 import { systemMethods } from './system.js';
+import { taskMethods } from './tasks.js';
 import { datasetsMethods } from './datasets.js';
 import { runsMethods } from './runs.js';
 import { jobsMethods } from './jobs.js';
@@ -15,6 +16,7 @@ import { queueMethods } from './queue.js';
 
 export const methods = {
   ...systemMethods,
+  ...taskMethods,
   ...datasetsMethods,
   ...runsMethods,
   ...jobsMethods,

@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './common.js';
 export * from './system.js';
+export * from './tasks.js';
 export * from './datasets.js';
 export * from './runs.js';
 export * from './jobs.js';

@@ -4,14 +4,10 @@ import { BackendPref } from './system.js';
 import type { ControlAnswer } from './jobs.js';
 
 export const GEN_MODELS = ['vanilla', 'dcgan'] as const;
-/** The trainable model families of each task (src/models/ registers them; a test keeps both in step). */
+/** The trainable model families of each task (src/models/ registers them; a test keeps both in step).
+ *  The UI and the CLI read the list from system:tasks, which asks the registry itself. */
 export const MODELS_BY_TASK = { generate: GEN_MODELS, superres: ['esrgan'], cyclegan: ['cyclegan'] } as const satisfies Record<Task, readonly string[]>;
 
-/** The model a task trains when none is named: its only one; undefined when it has several. */
-export function defaultModelFor(task: Task): string | undefined {
-  const models: readonly string[] = MODELS_BY_TASK[task];
-  return models.length === 1 ? models[0] : undefined;
-}
 export const LOSSES = ['bce', 'lsgan', 'hinge'] as const;
 export const PRESETS = ['tiny', 'small', 'default'] as const;
 

@@ -21,7 +21,7 @@ import { getRun } from '../workspace/runs-repo.js';
 import type { RunSummary } from '../contract/runs.js';
 import type { AppContext } from './app-context.js';
 import { importedModel, resolvePretrained } from './models.js';
-import { isModelFile } from './model-import-file.js';
+import { isModelFile, pickleRefusal } from './model-import-file.js';
 import { configuredQueue } from './queue.js';
 import { runDir } from './runs.js';
 
@@ -52,6 +52,8 @@ export async function resolveBatchModel(ctx: AppContext, spec: Pick<BatchSpec, '
   // a model file by its path: the task's loader reads it as is (no imported copy needed)
   if (isModelFile(spec.model)) {
     const path = await ctx.userPath(spec.model);
+    const pickle = pickleRefusal(path);
+    if (pickle) throw pickle;
     if (!(await stat(path).catch(() => null))?.isFile()) throw new AppError('NOT_FOUND', `${path} does not exist; pass a model file, an imported model id or a run`);
     return { kind: 'file', id: path, dir: path };
   }

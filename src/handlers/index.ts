@@ -12,10 +12,12 @@ import { runsHandlers } from './runs.js';
 import { queueHandlers } from './queue.js';
 import { settingsHandlers } from './settings.js';
 import { systemHandlers } from './system.js';
+import { taskHandlers } from './tasks.js';
 
 export function createHandlers(ctx: AppContext): Handlers {
   return {
     ...systemHandlers(ctx),
+    ...taskHandlers(),
     ...datasetsHandlers(ctx),
     ...runsHandlers(ctx),
     ...jobsHandlers(ctx),

@@ -65,8 +65,16 @@ export function pickleConversionCommand(path: string): string {
   return `python3 -c "import torch, safetensors.torch as st; d = torch.load('${q(path)}', map_location='cpu', weights_only=True); d = d.get('params_ema', d.get('params', d)); st.save_file({k: v.contiguous() for k, v in d.items()}, '${q(out)}')"`;
 }
 
+const PICKLES = ['.pth', '.pt', '.ckpt', '.pkl'];
+
+/** The refusal of a PyTorch pickle, with the command that converts it (needs `pip install torch safetensors`). */
+export function pickleRefusal(path: string): AppError | null {
+  if (!PICKLES.includes(extname(path).toLowerCase())) return null;
+  return new AppError('UNSUPPORTED_FORMAT', `${path} is a PyTorch pickle, which can run code when it is loaded; convert it to .safetensors (with torch and safetensors installed) and use that:\n  ${pickleConversionCommand(path)}`);
+}
+
 async function refusePickle(path: string): Promise<PreparedModel> {
-  throw new AppError('UNSUPPORTED_FORMAT', `${path} is a PyTorch pickle, which can run code when it is loaded; convert it to .safetensors and import that:\n  ${pickleConversionCommand(path)}`);
+  throw pickleRefusal(path)!;
 }
 
 /** An image-to-image .onnx graph: checked, probed for its scale and layout by ONNX Runtime (onnx-import.ts). */
@@ -86,10 +94,7 @@ async function prepareOnnx(path: string, opts: FileImportOptions): Promise<Prepa
 export const FILE_IMPORTERS: Record<string, FileImporter> = {
   '.safetensors': prepareSafetensors,
   '.onnx': prepareOnnx,
-  '.pth': refusePickle,
-  '.pt': refusePickle,
-  '.ckpt': refusePickle,
-  '.pkl': refusePickle,
+  ...Object.fromEntries(PICKLES.map((ext) => [ext, refusePickle])),
 };
 
 /** True when `path` names a weights file (by extension) rather than a TF.js folder or model.json. */

@@ -1,10 +1,12 @@
 // System facts most views need (backend badge, workspace root, transport), loaded once.
-import type { SystemInfo } from '../../../src/contract/index.js';
+import type { SystemInfo, TaskInfo } from '../../../src/contract/index.js';
 import { api, onConnectionChange, type ConnectionState } from '../api.js';
 import { Resource } from './resource.svelte.js';
 
 export class SystemStore {
   info = new Resource<SystemInfo>(() => api['system:info']({}));
+  /** every task and its model families (system:tasks): the lists the forms offer */
+  tasks = new Resource<TaskInfo[]>(() => api['system:tasks']({}));
   connection = $state<ConnectionState>('connecting');
 
   constructor() {

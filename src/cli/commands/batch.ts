@@ -1,3 +1,4 @@
+import { modelFileArg } from './run-ref.js';
 import { UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { OUTPUT_FORMATS, type BatchReport } from '../../contract/batch.js';
 import { TASKS } from '../../contract/common.js';
@@ -35,7 +36,8 @@ export const batchCommand: Command = {
     if (taskDefinition(task).batchInput === 'images' && !ctx.positionals.length) throw new UsageError('give at least one input file, folder or zip');
     const scale = intOpt(v, 'scale');
     const spec = {
-      task, model, out, inputs: ctx.positionals,
+      // a model file's path goes absolute (the handler may run in a worker with another cwd)
+      task, model: modelFileArg(model) ?? model, out, inputs: ctx.positionals,
       ...(stringOpt(v, 'report') ? { report: stringOpt(v, 'report') } : {}),
       failFast: v['fail-fast'] === true,
       ...(scale !== undefined ? { scale: scale as 2 | 3 | 4 } : {}),

@@ -9,6 +9,7 @@ import { COMPARE_TASKS, type CompareResult, type CompareSide } from '../../contr
 import { call, waitForJob, withApp } from '../app-client.js';
 import { taskDefinition } from '../../tasks/index.js';
 import { freeOutputPath } from '../../jobs/batch/plan.js';
+import { modelFileArg } from './run-ref.js';
 
 const DIRECTIONS = ['a2b', 'b2a'] as const;
 
@@ -20,14 +21,14 @@ export function parseSides(models: string, directions: string | undefined, scale
   for (const d of dirs) if (!(DIRECTIONS as readonly string[]).includes(d)) throw new UsageError(`--direction: "${d}" is not a2b or b2a`);
   const sides = names.map((model, i) => {
     const direction = (dirs[i] ?? dirs[0]) as CompareSide['direction'];
-    return { model, ...(direction ? { direction } : {}), ...(scale ? { scale: scale as 2 | 3 | 4 } : {}) };
+    return { model: modelFileArg(model) ?? model, ...(direction ? { direction } : {}), ...(scale ? { scale: scale as 2 | 3 | 4 } : {}) };
   });
   return [sides[0]!, sides[1]!];
 }
 
 /** A file-name-safe version of a model name (run ids and pretrained names are already close). */
 function safe(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
+  return basename(name).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
 }
 
 export const compareCommand: Command = {

@@ -5,13 +5,13 @@ import { resolve } from 'node:path';
 import { UsageError, choiceOpt, intOpt, stringOpt, type Command } from '../command.js';
 import { OUTPUT_FORMATS } from '../../contract/batch.js';
 import { BackendPref } from '../../contract/system.js';
-import { RUN_REF_HELP, resolveRunDir } from './run-ref.js';
+import { RUN_REF_HELP, modelFileArg, resolveRunDir } from './run-ref.js';
 import { runAsBatch } from '../batch-client.js';
 
 export const stylizeCommand: Command = {
   name: 'stylize',
   summary: 'Translate images with a trained CycleGAN run',
-  usage: 'gan-studio stylize --model RUN --direction a2b|b2a INPUT... --out DIR [--format png|jpg|webp] [--quality Q] [--tile N] [--checkpoint NAME|best] [--backend B]',
+  usage: 'gan-studio stylize --model RUN|MODEL_ID|FILE.onnx --direction a2b|b2a INPUT... --out DIR [--format png|jpg|webp] [--quality Q] [--tile N] [--checkpoint NAME|best] [--backend B]',
   options: {
     'model': { type: 'string' },
     'direction': { type: 'string' },
@@ -41,7 +41,8 @@ export const stylizeCommand: Command = {
     const backend = BackendPref.safeParse(backendArg);
     if (!backend.success) throw new UsageError(`--backend: unknown backend "${backendArg}"`);
 
-    const run = await resolveRunDir(runArg, ctx.workspace);
+    // a model file (.onnx) by its path, else a run or imported model
+    const run = modelFileArg(runArg) ?? await resolveRunDir(runArg, ctx.workspace);
     return runAsBatch(ctx, {
       task: 'cyclegan', model: run, inputs: ctx.positionals, out, direction, format: format ?? 'input', backend: backend.data,
       ...(quality !== undefined ? { quality } : {}),

@@ -7,7 +7,7 @@ import { UsageError, choiceOpt, floatOpt, intOpt, stringOpt, type Command, type 
 import { AppError } from '../../contract/errors.js';
 import { TASKS } from '../../contract/common.js';
 import { SAMPLE_DATASETS, type ImportReport, type SampleDataset } from '../../contract/datasets.js';
-import { LOSSES, MODELS_BY_TASK, PRESETS, TrainSpec, defaultModelFor, type TrainSpecInput } from '../../contract/runs.js';
+import { LOSSES, PRESETS, TrainSpec, type TrainSpecInput } from '../../contract/runs.js';
 import { BackendPref } from '../../contract/system.js';
 import { call, withApp } from '../app-client.js';
 import type { App } from '../../handlers/context.js';
@@ -136,14 +136,14 @@ export const trainCommand: Command = {
     if (runRef && Object.keys(flags).length) {
       throw new UsageError(`a workspace run resumes with its own settings; drop ${Object.keys(flags).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} (or start a new run)`);
     }
-    if (!resume && !flags.model) {
-      // a task with one model needs no --model; for one with several, name that task's models
-      const task = flags.task ?? 'generate';
-      flags.model = defaultModelFor(task);
-      if (!flags.model) throw new UsageError(`--model is required for --task ${task}: ${MODELS_BY_TASK[task].join('|')}`);
-    }
-
     return withApp(ctx, async (app) => {
+      if (!resume && !runRef && !flags.model) {
+        // a task with one model family needs no --model; for one with several, name them (system:tasks)
+        const task = flags.task ?? 'generate';
+        const families = (await call(app, 'system:tasks', {})).find((t) => t.id === task)?.families ?? [];
+        if (families.length !== 1) throw new UsageError(`--model is required for --task ${task}: ${families.map((f) => f.id).join('|')}`);
+        flags.model = families[0]!.id;
+      }
       if (runRef) {
         const run = await call(app, 'runs:get', { id: runRef });
         const { jobId } = await call(app, 'runs:resume', { id: run.id });

@@ -19,7 +19,7 @@ function scaleOf(item: { input: string; width: number }): number | null {
 export const upscaleCommand: Command = {
   name: 'upscale',
   summary: 'Upscale images with a trained SR run or a pretrained ESRGAN',
-  usage: 'gan-studio upscale --model RUN|esrgan-slim|esrgan-medium|esrgan-thick --scale S INPUT... --out DIR [--format png|jpg|webp] [--quality Q] [--tile N] [--backend B]',
+  usage: 'gan-studio upscale --model RUN|MODEL_ID|FILE.safetensors|FILE.onnx|esrgan-slim|esrgan-medium|esrgan-thick --scale S INPUT... --out DIR [--format png|jpg|webp] [--quality Q] [--tile N] [--backend B]',
   options: {
     'model': { type: 'string' },
     'scale': { type: 'string' },

@@ -11,6 +11,8 @@ import type { QueueStatus } from '../../contract/queue.js';
 import { invoke } from '../../contract/api.js';
 import { createApp } from '../../handlers/context.js';
 import { runCli, writeSolidPngs } from '../../cli/testing/cli-harness.js';
+import { openRedis } from './connection.js';
+import { ITEMS_QUEUE, itemJobId } from './keys.js';
 import { startTestRedis, type TestRedis } from './testing/redis-server.js';
 import { startTestWorker, type TestWorker } from './testing/worker-process.js';
 
@@ -121,6 +123,33 @@ describe('batch on workers through Redis', () => {
       }, { timeout: 15_000, interval: 500 }).toBe(2);
       const none = await invoke(app.handlers, 'queue:status', {});
       expect(none).toEqual({ ok: true, value: { url: null, workers: 0 } });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('cancel while items wait for a worker: they leave the queue and the report says so', async () => {
+    await Promise.all(workers.map((w) => w.stop())); // nobody to take the items
+    const app = await createApp({ workspace: ws(), transport: 'cli' });
+    try {
+      const out = join(dir, 'out-cancel');
+      const started = await invoke(app.handlers, 'batch:start', { spec: { task: 'superres', model: 'esrgan-slim', scale: 2, inputs: [join(dir, 'in')], out, queue: redis.url } });
+      if (!started.ok) throw new Error(started.error.message);
+      const { jobId } = started.value as { jobId: string };
+      const probe = openRedis(redis.url);
+      try {
+        // the dispatcher has put the items in the queue
+        await expect.poll(() => probe.exists(`bull:${ITEMS_QUEUE}:${itemJobId(jobId, 0)}`), { timeout: 60_000, interval: 250 }).toBe(1);
+        await invoke(app.handlers, 'jobs:cancel', { id: jobId });
+        const job = await app.jobs.settled(jobId);
+        expect(job.state).toBe('cancelled');
+        expect(await probe.exists(`bull:${ITEMS_QUEUE}:${itemJobId(jobId, 0)}`)).toBe(0);
+        expect(await probe.keys(`gan-studio:batch:${jobId}:*`)).toEqual([]);
+      } finally {
+        probe.disconnect();
+      }
+      const r = await invoke(app.handlers, 'batch:report', { jobId });
+      expect(r.ok && (r.value as BatchReport).items.every((i) => i.code === 'CANCELLED')).toBe(true);
     } finally {
       await app.close();
     }
