@@ -72,7 +72,7 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'models',
-    summary: 'List trained and pretrained models; import and export TF.js models',
+    summary: 'List models; import .safetensors / .onnx files and TF.js folders; export models',
     load: async () => (await import('./models.js')).modelsCommand,
   },
   {
