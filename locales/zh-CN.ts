@@ -592,7 +592,8 @@ export const zhCN: Messages = {
     exportLabel: '导出 {name}',
     exportOnnx: '导出 ONNX',
     exportOnnxTitle: '导出为 ONNX（NCHW float32，图像取值 0…1）',
-    exportOnnxLabel: '将 {name} 导出为 ONNX',
+    // starts with the button's visible text (axe: label-content-name-mismatch)
+    exportOnnxLabel: '导出 ONNX：{name}',
     emptyTitle: '还没有模型',
     emptyText: '训练得到的模型会自动出现在这里。应用自带预训练的 ESRGAN 模型；你也可以导入 TF.js layers 模型文件夹。',
     importTitle: '导入 TF.js 模型',
