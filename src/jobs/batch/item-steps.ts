@@ -1,7 +1,7 @@
 // The steps of one batch item that every runner shares — the local runner (runner.ts) and the
 // Redis queue (../queue/): what was recorded already, what an earlier run finished, where the
 // item's pixels come from, how its output reaches its final name, and the report at the end.
-import { link, stat, unlink } from 'node:fs/promises';
+import { link, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../contract/errors.js';
 import type { BatchItemReport } from '../../contract/batch.js';
@@ -9,21 +9,13 @@ import type { Catalog } from '../../workspace/catalog.js';
 import type { FrozenBatch, TaskDefinition } from '../../tasks/index.js';
 import type { OutputNote } from '../protocol.js';
 import type { Manifest } from './manifest.js';
-import type { BatchPlan, PlannedItem } from './plan.js';
+import { exists, type BatchPlan, type PlannedItem } from './plan.js';
 import { buildReport, writeReport } from './report.js';
 import { validateInput } from './validate-input.js';
 import { extractZipEntry } from './zip-input.js';
 
 export const SKIPPED_MESSAGE = 'already done by an earlier run with the same settings';
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Items of this job the catalog holds (finished before a pause or crash), by seq. */
 export function recordedItems(catalog: Catalog, jobId: string): Map<number, BatchItemReport> {

@@ -128,7 +128,8 @@ export async function planBatch(spec: BatchSpec, outDir: string, settingsHash: s
   return { outDir: out, settingsHash, items };
 }
 
-async function exists(path: string): Promise<boolean> {
+/** whether `path` exists (a file or a folder): the batch's planner and its item steps ask the same */
+export async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
     return true;
